@@ -1,0 +1,317 @@
+import { LimitError, ParseError } from "../errors.js";
+import { PyDict, PyFloat, pyInt, type PyValue } from "../check/pyvalue.js";
+
+/** Limits for {@link parsePyJson}. */
+export interface PyJsonOptions {
+  /**
+   * Maximum nesting depth of arrays and objects.
+   * @default 256
+   */
+  maxDepth?: number;
+  /**
+   * Maximum input length in UTF-16 code units.
+   * @default 16_777_216
+   */
+  maxLength?: number;
+  /** Label used in error messages. @default "json" */
+  grammar?: string;
+}
+
+const DEFAULT_MAX_DEPTH = 256;
+const DEFAULT_MAX_LENGTH = 16 * 1024 * 1024;
+
+/**
+ * Parse JSON exactly as Python's `json.loads` does, into {@link PyValue}s:
+ * `1` is an int and `1.0` a float, integers keep full precision, `NaN`, `Infinity` and
+ * `-Infinity` are accepted, control characters inside strings are rejected, duplicate keys
+ * keep the last value (at the first key's position), and trailing data is an error.
+ *
+ * Never evaluates anything; fails with {@link ParseError} (or {@link LimitError}) and the offset.
+ */
+export function parsePyJson(text: string, options: PyJsonOptions = {}): PyValue {
+  const p = new PyJsonParser(text, options);
+  return p.parseDocument();
+}
+
+/** Like {@link parsePyJson} but returns `undefined` instead of throwing on malformed input. */
+export function tryParsePyJson(text: string, options: PyJsonOptions = {}): PyValue | undefined {
+  try {
+    return parsePyJson(text, options);
+  } catch (e) {
+    if (e instanceof ParseError) return undefined;
+    throw e;
+  }
+}
+
+class PyJsonParser {
+  private pos = 0;
+  private depth = 0;
+  private readonly maxDepth: number;
+  private readonly grammar: string;
+
+  constructor(
+    private readonly s: string,
+    options: PyJsonOptions,
+  ) {
+    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.grammar = options.grammar ?? "json";
+    const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+    if (s.length > maxLength) throw new LimitError(`input of ${s.length} characters exceeds the limit of ${maxLength}`, 0, this.grammar);
+  }
+
+  private fail(msg: string, at = this.pos): never {
+    throw new ParseError(msg, at, this.grammar);
+  }
+
+  parseDocument(): PyValue {
+    this.ws();
+    const v = this.value();
+    this.ws();
+    if (this.pos !== this.s.length) this.fail("extra data");
+    return v;
+  }
+
+  private ws(): void {
+    const s = this.s;
+    let p = this.pos;
+    for (;;) {
+      const c = s.charCodeAt(p);
+      if (c === 32 || c === 10 || c === 13 || c === 9) p++;
+      else break;
+    }
+    this.pos = p;
+  }
+
+  private value(): PyValue {
+    const s = this.s;
+    const c = s.charCodeAt(this.pos);
+    switch (c) {
+      case 34 /* " */:
+        return this.string();
+      case 123 /* { */:
+        return this.object();
+      case 91 /* [ */:
+        return this.array();
+      case 116 /* t */:
+        if (s.startsWith("true", this.pos)) {
+          this.pos += 4;
+          return true;
+        }
+        break;
+      case 102 /* f */:
+        if (s.startsWith("false", this.pos)) {
+          this.pos += 5;
+          return false;
+        }
+        break;
+      case 110 /* n */:
+        if (s.startsWith("null", this.pos)) {
+          this.pos += 4;
+          return null;
+        }
+        break;
+      case 78 /* N */:
+        if (s.startsWith("NaN", this.pos)) {
+          this.pos += 3;
+          return new PyFloat(NaN);
+        }
+        break;
+      case 73 /* I */:
+        if (s.startsWith("Infinity", this.pos)) {
+          this.pos += 8;
+          return new PyFloat(Infinity);
+        }
+        break;
+      case 45 /* - */:
+        if (s.startsWith("-Infinity", this.pos)) {
+          this.pos += 9;
+          return new PyFloat(-Infinity);
+        }
+        return this.number();
+      default:
+        if (c >= 48 && c <= 57) return this.number();
+    }
+    return this.fail(this.pos >= s.length ? "expecting value, found end of input" : "expecting value");
+  }
+
+  private number(): PyValue {
+    const s = this.s;
+    const start = this.pos;
+    let p = start;
+    if (s.charCodeAt(p) === 45) p++;
+    const intStart = p;
+    if (s.charCodeAt(p) === 48) p++;
+    else {
+      while (p < s.length && isDigit(s.charCodeAt(p))) p++;
+    }
+    if (p === intStart) this.fail("expecting value", start);
+    let isFloat = false;
+    if (s.charCodeAt(p) === 46 && isDigit(s.charCodeAt(p + 1))) {
+      isFloat = true;
+      p += 2;
+      while (p < s.length && isDigit(s.charCodeAt(p))) p++;
+    }
+    const e = s.charCodeAt(p);
+    if (e === 101 || e === 69) {
+      let q = p + 1;
+      const sign = s.charCodeAt(q);
+      if (sign === 43 || sign === 45) q++;
+      if (isDigit(s.charCodeAt(q))) {
+        isFloat = true;
+        p = q;
+        while (p < s.length && isDigit(s.charCodeAt(p))) p++;
+      }
+    }
+    this.pos = p;
+    const text = s.slice(start, p);
+    if (isFloat) return new PyFloat(Number(text));
+    if (p - intStart <= 15) return Number(text);
+    if (p - intStart > 4300) throw new LimitError("integer literal longer than 4300 digits", start, this.grammar);
+    return pyInt(BigInt(text));
+  }
+
+  private string(): string {
+    const s = this.s;
+    const start = this.pos;
+    let p = start + 1;
+    // Fast path: no escapes, no control characters.
+    for (;;) {
+      if (p >= s.length) this.fail("unterminated string", start);
+      const c = s.charCodeAt(p);
+      if (c === 34) {
+        this.pos = p + 1;
+        return s.slice(start + 1, p);
+      }
+      if (c === 92 || c < 32) break;
+      p++;
+    }
+    let out = s.slice(start + 1, p);
+    for (;;) {
+      if (p >= s.length) this.fail("unterminated string", start);
+      const c = s.charCodeAt(p);
+      if (c === 34) {
+        this.pos = p + 1;
+        return out;
+      }
+      if (c < 32) this.fail("invalid control character in string", p);
+      if (c !== 92) {
+        let q = p + 1;
+        while (q < s.length) {
+          const d = s.charCodeAt(q);
+          if (d === 34 || d === 92 || d < 32) break;
+          q++;
+        }
+        out += s.slice(p, q);
+        p = q;
+        continue;
+      }
+      const esc = s[p + 1];
+      switch (esc) {
+        case '"':
+          out += '"';
+          break;
+        case "\\":
+          out += "\\";
+          break;
+        case "/":
+          out += "/";
+          break;
+        case "b":
+          out += "\b";
+          break;
+        case "f":
+          out += "\f";
+          break;
+        case "n":
+          out += "\n";
+          break;
+        case "r":
+          out += "\r";
+          break;
+        case "t":
+          out += "\t";
+          break;
+        case "u": {
+          const hex = s.slice(p + 2, p + 6);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail("invalid \\uXXXX escape", p);
+          out += String.fromCharCode(parseInt(hex, 16));
+          p += 6;
+          continue;
+        }
+        default:
+          this.fail("invalid \\escape", p);
+      }
+      p += 2;
+    }
+  }
+
+  private enter(): void {
+    if (++this.depth > this.maxDepth) throw new LimitError(`nesting deeper than ${this.maxDepth}`, this.pos, this.grammar);
+  }
+
+  private array(): PyValue[] {
+    this.enter();
+    this.pos++;
+    const out: PyValue[] = [];
+    this.ws();
+    if (this.s.charCodeAt(this.pos) === 93) {
+      this.pos++;
+      this.depth--;
+      return out;
+    }
+    for (;;) {
+      this.ws();
+      out.push(this.value());
+      this.ws();
+      const c = this.s.charCodeAt(this.pos);
+      if (c === 44) {
+        this.pos++;
+        continue;
+      }
+      if (c === 93) {
+        this.pos++;
+        this.depth--;
+        return out;
+      }
+      this.fail("expecting ',' delimiter");
+    }
+  }
+
+  private object(): PyDict {
+    this.enter();
+    this.pos++;
+    const out = new PyDict();
+    this.ws();
+    if (this.s.charCodeAt(this.pos) === 125) {
+      this.pos++;
+      this.depth--;
+      return out;
+    }
+    for (;;) {
+      this.ws();
+      if (this.s.charCodeAt(this.pos) !== 34) this.fail("expecting property name enclosed in double quotes");
+      const key = this.string();
+      this.ws();
+      if (this.s.charCodeAt(this.pos) !== 58) this.fail("expecting ':' delimiter");
+      this.pos++;
+      this.ws();
+      out.set(key, this.value());
+      this.ws();
+      const c = this.s.charCodeAt(this.pos);
+      if (c === 44) {
+        this.pos++;
+        continue;
+      }
+      if (c === 125) {
+        this.pos++;
+        this.depth--;
+        return out;
+      }
+      this.fail("expecting ',' delimiter");
+    }
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
