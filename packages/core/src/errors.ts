@@ -52,3 +52,19 @@ export class InvalidInputError extends AdvfcError {
     this.name = "InvalidInputError";
   }
 }
+
+/**
+ * BFCL's checker itself would crash on this input (an unknown parameter type, a conversion it
+ * does not implement). advfc reports it as a failed check with error type
+ * `checker_error:<code>` instead of crashing; BFCL has no verdict to agree with here.
+ */
+export class CheckerCrashError extends AdvfcError {
+  constructor(
+    message: string,
+    /** Short machine code, e.g. "unsupported_type". */
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = "CheckerCrashError";
+  }
+}
