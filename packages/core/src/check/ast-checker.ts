@@ -1,0 +1,496 @@
+import { CheckerCrashError } from "../errors.js";
+import { javaTypeConverter } from "./java-types.js";
+import { jsTypeConverter } from "./js-types.js";
+import { PyDict, PyFloat, PyTuple, pyEquals, pyIn, pyRepr, pyTypeName, type PyValue } from "./pyvalue.js";
+
+/**
+ * BFCL v4's AST checker (`bfcl_eval/eval_checker/ast_eval/ast_checker.py`), reimplemented on
+ * Python values. Same dispatch, same order of checks, same error types; the quirks are
+ * reproduced on purpose (see DESIGN.md, "The checker must agree with BFCL's").
+ *
+ * Where BFCL's own code would raise (a doc without `type`, a Java `Set`, a malformed answer),
+ * a {@link CheckerCrashError} is thrown and the caller reports `checker_error:<code>`.
+ */
+
+export type CheckLanguage = "python" | "java" | "javascript";
+
+export interface AstCheckResult {
+  valid: boolean;
+  /** BFCL's error type, e.g. `simple_function_checker:missing_required`; null when valid. */
+  errorType: string | null;
+  /** Human-readable reasons, BFCL's wording where practical. */
+  errors: string[];
+}
+
+export interface AstCheckOptions {
+  /**
+   * BFCL's `underscore_to_dot` model setting: compare against the doc name with `.` replaced by
+   * `_` (what OpenAI-style tool names need).
+   * @default false
+   */
+  underscoreToDot?: boolean;
+}
+
+const OK: AstCheckResult = Object.freeze({ valid: true, errorType: null, errors: [] }) as AstCheckResult;
+
+function fail(errorType: string, error: string): AstCheckResult {
+  return { valid: false, errorType, errors: [error] };
+}
+
+/** A Python "type" as BFCL's mappings name them. */
+type PyType = "str" | "int" | "float" | "bool" | "list" | "dict" | "set";
+
+const PYTHON_TYPE_MAPPING: Record<string, PyType> = {
+  string: "str",
+  integer: "int",
+  float: "float",
+  boolean: "bool",
+  array: "list",
+  tuple: "list",
+  dict: "dict",
+  any: "str",
+};
+
+/**
+ * JSON-Schema names BFCL's Python mapping lacks (BFCL raises KeyError on them). advfc maps them
+ * so that OpenAI/xLAM-style tool docs can be checked; BFCL has no verdict to disagree with.
+ */
+const JSON_SCHEMA_EXTENSION: Record<string, PyType> = {
+  number: "float",
+  object: "dict",
+  list: "list",
+  bool: "bool",
+  str: "str",
+  int: "int",
+};
+
+const JAVA_TYPE_CONVERSION: Record<string, PyType> = {
+  byte: "int",
+  short: "int",
+  integer: "int",
+  float: "float",
+  double: "float",
+  long: "int",
+  boolean: "bool",
+  char: "str",
+  Array: "list",
+  ArrayList: "list",
+  Set: "set",
+  HashMap: "dict",
+  Hashtable: "dict",
+  Queue: "list",
+  Stack: "list",
+  String: "str",
+  any: "str",
+};
+
+const JS_TYPE_CONVERSION: Record<string, PyType> = {
+  String: "str",
+  integer: "int",
+  float: "float",
+  Bigint: "int",
+  Boolean: "bool",
+  dict: "dict",
+  array: "list",
+  any: "str",
+};
+
+const PYTHON_NESTED = new Set(["array", "tuple"]);
+const NESTED_CONVERSION = new Set(["Array", "ArrayList", "array"]);
+
+function pyClassName(t: PyType): string {
+  return `<class '${t}'>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Python operations with Python's failure modes
+
+function crash(message: string, code = "malformed_input"): never {
+  throw new CheckerCrashError(message, code);
+}
+
+/** Python `d[key]` on a dict. */
+function getItem(container: PyValue | undefined, key: PyValue, what: string): PyValue {
+  if (container instanceof PyDict) {
+    const i = container.indexOf(key);
+    if (i < 0) crash(`KeyError: ${pyRepr(key)} in ${what}`);
+    return container.values[i]!;
+  }
+  if (Array.isArray(container) || typeof container === "string") {
+    if (typeof key !== "number") crash(`TypeError: indices must be integers (${what})`);
+    const n = container.length;
+    const idx = key < 0 ? key + n : key;
+    if (idx < 0 || idx >= n) crash(`IndexError: index out of range (${what})`);
+    return container[idx]!;
+  }
+  return crash(`TypeError: '${container === undefined ? "None" : pyTypeName(container)}' object is not subscriptable (${what})`);
+}
+
+/** Python `len(x)`. */
+function pyLen(x: PyValue, what: string): number {
+  if (typeof x === "string") return [...x].length;
+  if (Array.isArray(x)) return x.length;
+  if (x instanceof PyTuple) return x.items.length;
+  if (x instanceof PyDict) return x.size;
+  return crash(`TypeError: object of type '${pyTypeName(x)}' has no len() (${what})`);
+}
+
+/** Python iteration: strings give characters, dicts give keys. */
+function pyIter(x: PyValue, what: string): PyValue[] {
+  if (Array.isArray(x)) return x;
+  if (typeof x === "string") return [...x];
+  if (x instanceof PyTuple) return x.items;
+  if (x instanceof PyDict) return x.keys;
+  return crash(`TypeError: '${pyTypeName(x)}' object is not iterable (${what})`);
+}
+
+/** Python `item in container`. */
+function pyContains(container: PyValue, item: PyValue, what: string): boolean {
+  if (Array.isArray(container)) return pyIn(item, container);
+  if (container instanceof PyDict) return container.has(item);
+  if (container instanceof PyTuple) return pyIn(item, container.items);
+  if (typeof container === "string") {
+    if (typeof item !== "string") crash(`TypeError: 'in <string>' requires string as left operand (${what})`);
+    return container.includes(item);
+  }
+  return crash(`TypeError: argument of type '${pyTypeName(container)}' is not iterable (${what})`);
+}
+
+function typeOf(v: PyValue): PyType | string {
+  return pyTypeName(v);
+}
+
+const STANDARDIZE = /[ ,./\-_*^]/g;
+
+/** BFCL `standardize_string`. */
+export function standardizeString(s: string): string {
+  return s.replace(STANDARDIZE, "").toLowerCase().replace(/'/g, '"');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** BFCL `get_possible_answer_type`. */
+function possibleAnswerType(possibleAnswer: PyValue): string | undefined {
+  for (const a of pyIter(possibleAnswer, "possible answer")) if (!pyEquals(a, "")) return typeOf(a);
+  return undefined;
+}
+
+interface TypeCheck extends AstCheckResult {
+  isVariable: boolean;
+}
+
+/** BFCL `type_checker` (one level of nesting). */
+function typeChecker(
+  param: PyValue,
+  value: PyValue,
+  possibleAnswer: PyValue,
+  expectedDescription: string,
+  expected: PyType,
+  nested: PyType | undefined,
+): TypeCheck {
+  let isVariable = false;
+  const paType = possibleAnswerType(possibleAnswer);
+  if (paType !== undefined && paType !== expected) isVariable = true;
+
+  let nestedFailure: TypeCheck | undefined;
+  if (typeOf(value) === expected) {
+    if (nested === undefined) return { valid: true, errorType: null, errors: [], isVariable };
+    for (const item of pyIter(possibleAnswer, "possible answer")) {
+      let flag = true;
+      if (Array.isArray(item)) {
+        for (const v of pyIter(value, "value")) {
+          const r = typeChecker(param, v, item, pyClassName(nested), nested, undefined);
+          if (!r.valid) {
+            flag = false;
+            break;
+          }
+        }
+      }
+      if (flag) return { valid: true, errorType: null, errors: [], isVariable };
+    }
+    nestedFailure = {
+      valid: false,
+      errorType: "type_error:nested",
+      errors: [
+        `Nested type checking failed for parameter ${pyRepr(param)}. Expected outer type ${expectedDescription} with inner type ${pyClassName(nested)}. Parameter value: ${pyRepr(value)}.`,
+      ],
+      isVariable: false,
+    };
+  }
+  if (paType !== undefined && typeOf(value) === paType) {
+    if (nestedFailure) return { ...nestedFailure, isVariable: true };
+    return { valid: true, errorType: "type_error:simple", errors: [], isVariable: true };
+  }
+  const errors = nestedFailure ? [...nestedFailure.errors] : [];
+  errors.push(
+    `Incorrect type for parameter ${pyRepr(param)}. Expected type ${expectedDescription}, got ${typeOf(value)}. Parameter value: ${pyRepr(value)}.`,
+  );
+  return { valid: false, errorType: "type_error:simple", errors, isVariable: false };
+}
+
+/** BFCL `string_checker`. */
+function stringChecker(param: PyValue, value: string, possibleAnswer: PyValue): AstCheckResult {
+  const std = standardizeString(value);
+  for (const a of pyIter(possibleAnswer, "possible answer")) if (typeof a === "string" && standardizeString(a) === std) return OK;
+  return fail(
+    "value_error:string",
+    `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(possibleAnswer)}. Case insensitive.`,
+  );
+}
+
+/** BFCL `list_checker`. */
+function listChecker(param: PyValue, value: PyValue[], possibleAnswer: PyValue): AstCheckResult {
+  const std = value.map((v) => (typeof v === "string" ? standardizeString(v) : v));
+  for (const option of pyIter(possibleAnswer, "possible answer")) {
+    const n = pyLen(option, "possible answer option");
+    const opt: PyValue[] = [];
+    for (let j = 0; j < n; j++) {
+      const x = getItem(option, j, "possible answer option");
+      opt.push(typeof x === "string" ? standardizeString(x) : x);
+    }
+    if (pyEquals(std, opt)) return OK;
+  }
+  return fail(
+    "value_error:list/tuple",
+    `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(possibleAnswer)}.`,
+  );
+}
+
+/** BFCL `dict_checker`. */
+function dictChecker(param: PyValue, value: PyValue, possibleAnswers: PyValue): AstCheckResult {
+  void param;
+  let result: AstCheckResult = { valid: false, errorType: "dict_checker:unclear", errors: [] };
+  if (!(value instanceof PyDict)) crash(`AttributeError: '${pyTypeName(value)}' object has no attribute 'items'`);
+  for (const possibleAnswer of pyIter(possibleAnswers, "possible answers")) {
+    if (pyEquals(possibleAnswer, "")) continue;
+    result = { valid: false, errorType: "dict_checker:unclear", errors: [] };
+    let flag = true;
+    for (let i = 0; i < value.keys.length; i++) {
+      const key = value.keys[i]!;
+      const v = value.values[i]!;
+      if (!pyContains(possibleAnswer, key, "dict possible answer")) {
+        result.errors.push(`Unexpected dict key parameter: '${typeof key === "string" ? key : pyRepr(key)}'.`);
+        result.errorType = "value_error:dict_key";
+        flag = false;
+        break;
+      }
+      const stdValue = typeof v === "string" ? standardizeString(v) : v;
+      const allowed = pyIter(getItem(possibleAnswer, key, "dict possible answer"), "dict possible answer").map((x) =>
+        typeof x === "string" ? standardizeString(x) : x,
+      );
+      if (!pyIn(stdValue, allowed)) {
+        result.errors.push(`Invalid value for parameter ${pyRepr(key)}: ${pyRepr(v)}. Expected one of ${pyRepr(allowed)}.`);
+        result.errorType = "value_error:dict_value";
+        flag = false;
+        break;
+      }
+    }
+    if (!(possibleAnswer instanceof PyDict)) crash(`AttributeError: '${pyTypeName(possibleAnswer)}' object has no attribute 'items'`);
+    for (let i = 0; i < possibleAnswer.keys.length; i++) {
+      const key = possibleAnswer.keys[i]!;
+      if (!value.has(key) && !pyContains(possibleAnswer.values[i]!, "", "dict possible answer")) {
+        result.errors.push(`Missing dict key parameter: '${typeof key === "string" ? key : pyRepr(key)}'.`);
+        result.errorType = "value_error:dict_key";
+        flag = false;
+        break;
+      }
+    }
+    if (flag) return OK;
+  }
+  return result;
+}
+
+/** BFCL `list_dict_checker`. */
+function listDictChecker(param: PyValue, value: PyValue[], possibleAnswers: PyValue): AstCheckResult {
+  let result: AstCheckResult = { valid: false, errorType: "list_dict_checker:unclear", errors: [] };
+  for (const option of pyIter(possibleAnswers, "possible answers")) {
+    let flag = true;
+    if (value.length !== pyLen(option, "possible answer option")) {
+      result = { valid: false, errorType: "value_error:list_dict_count", errors: ["Wrong number of dictionaries in the list."] };
+      continue;
+    }
+    for (let i = 0; i < value.length; i++) {
+      result = dictChecker(param, value[i]!, [getItem(option, i, "possible answer option")]);
+      if (!result.valid) {
+        flag = false;
+        break;
+      }
+    }
+    if (flag) return OK;
+  }
+  return result;
+}
+
+function resolveType(language: CheckLanguage, typeName: string): PyType {
+  const table = language === "java" ? JAVA_TYPE_CONVERSION : language === "javascript" ? JS_TYPE_CONVERSION : PYTHON_TYPE_MAPPING;
+  const t = table[typeName] ?? (language === "python" ? JSON_SCHEMA_EXTENSION[typeName] : undefined);
+  if (t === undefined) crash(`KeyError: unsupported ${language} parameter type ${JSON.stringify(typeName)}`, "unsupported_type");
+  return t;
+}
+
+function paramType(details: PyValue): string {
+  const t = getItem(details, "type", "parameter doc");
+  if (typeof t !== "string") crash("parameter doc 'type' is not a string");
+  return t;
+}
+
+/** BFCL `simple_function_checker`. */
+export function simpleFunctionChecker(
+  funcDescription: PyValue | undefined,
+  modelOutput: PyDict,
+  possibleAnswerCall: PyValue,
+  language: CheckLanguage,
+  options: AstCheckOptions = {},
+): AstCheckResult {
+  if (!(possibleAnswerCall instanceof PyDict) || possibleAnswerCall.size === 0) crash("possible answer call is not a {name: params} dict");
+  const possibleAnswer = possibleAnswerCall.values[0]!;
+  if (funcDescription === undefined || funcDescription === null)
+    crash(`no function doc named ${pyRepr(possibleAnswerCall.keys[0]!)}`, "missing_function_doc");
+  let funcName = getItem(funcDescription, "name", "function doc");
+  const parameters = getItem(funcDescription, "parameters", "function doc");
+  const paramDetails = parameters instanceof PyDict ? (parameters.get("properties") ?? new PyDict()) : getItem(parameters, "properties", "function doc");
+  const required = parameters instanceof PyDict ? (parameters.get("required") ?? []) : [];
+
+  if (options.underscoreToDot && typeof funcName === "string" && funcName.includes(".")) funcName = funcName.replace(/\./g, "_");
+
+  if (!modelOutput.has(funcName))
+    return fail("simple_function_checker:wrong_func_name", `Function name ${pyRepr(funcName)} not found in model output.`);
+  const modelParams = modelOutput.get(funcName)!;
+  if (!(modelParams instanceof PyDict)) crash("model output parameters are not a dict");
+
+  for (const param of pyIter(required, "required")) {
+    if (!modelParams.has(param)) return fail("simple_function_checker:missing_required", `Missing required parameter: ${pyRepr(param)}.`);
+  }
+
+  for (let i = 0; i < modelParams.keys.length; i++) {
+    const param = modelParams.keys[i]!;
+    let value = modelParams.values[i]!;
+    if (!pyContains(paramDetails, param, "properties") || !pyContains(possibleAnswer, param, "possible answer"))
+      return fail("simple_function_checker:unexpected_param", `Unexpected parameter: ${pyRepr(param)}.`);
+
+    const details = getItem(paramDetails, param, "properties");
+    const expectedDescription = paramType(details);
+    let nested: PyType | undefined;
+    let expected: PyType;
+
+    if (language === "java" || language === "javascript") {
+      expected = resolveType(language, expectedDescription);
+      if (typeof value !== "string") {
+        return fail(
+          language === "java" ? "type_error:java" : "type_error:js",
+          `Incorrect type for parameter ${pyRepr(param)}. Expected type String, got ${typeOf(value)}. Parameter value: ${pyRepr(value)}.`,
+        );
+      }
+      const convert = language === "java" ? javaTypeConverter : jsTypeConverter;
+      if (NESTED_CONVERSION.has(expectedDescription)) {
+        const nestedName = paramType(getItem(details, "items", "parameter doc"));
+        nested = resolveType(language, nestedName);
+        value = convert(value, expectedDescription, nestedName);
+      } else value = convert(value, expectedDescription);
+    } else {
+      expected = resolveType("python", expectedDescription);
+      if (PYTHON_NESTED.has(expectedDescription)) nested = resolveType("python", paramType(getItem(details, "items", "parameter doc")));
+    }
+
+    if (expectedDescription === "tuple" && value instanceof PyTuple) value = value.items;
+    if (language === "python" && expectedDescription === "float" && (typeof value === "number" || typeof value === "bigint"))
+      value = new PyFloat(Number(value));
+
+    const answerForParam = getItem(possibleAnswer, param, "possible answer");
+    const tc = typeChecker(param, value, answerForParam, expectedDescription, expected, nested);
+    if (!tc.valid) return { valid: false, errorType: tc.errorType, errors: tc.errors };
+
+    if (!tc.isVariable) {
+      let r: AstCheckResult | undefined;
+      if (expected === "dict") r = dictChecker(param, value, answerForParam);
+      else if (expected === "list" && nested === "dict") r = listDictChecker(param, value as PyValue[], answerForParam);
+      else if (expected === "str") r = stringChecker(param, value as string, answerForParam);
+      else if (expected === "list") r = listChecker(param, value as PyValue[], answerForParam);
+      if (r !== undefined) {
+        if (!r.valid) return r;
+        continue;
+      }
+    }
+    if (!pyContains(answerForParam, value, "possible answer"))
+      return fail(
+        "value_error:others",
+        `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(answerForParam)}.`,
+      );
+  }
+
+  for (const param of pyIter(possibleAnswer, "possible answer")) {
+    if (!modelParams.has(param) && !pyContains(getItem(possibleAnswer, param, "possible answer"), "", "possible answer"))
+      return fail(
+        "simple_function_checker:missing_optional",
+        `Optional parameter ${pyRepr(param)} not provided and not marked as optional.`,
+      );
+  }
+  return OK;
+}
+
+/** BFCL `find_description`. */
+function findDescription(funcDescriptions: PyValue, name: PyValue): PyValue | undefined {
+  if (Array.isArray(funcDescriptions)) {
+    for (const d of funcDescriptions) if (pyEquals(getItem(d, "name", "function doc"), name)) return d;
+    return undefined;
+  }
+  return funcDescriptions;
+}
+
+function firstKey(call: PyValue): PyValue {
+  if (!(call instanceof PyDict) || call.size === 0) crash("possible answer call is not a {name: params} dict");
+  return call.keys[0]!;
+}
+
+/**
+ * BFCL `ast_checker`: dispatch on the category name (`parallel` → order-free, `multiple` →
+ * one call of the expected function, else simple).
+ */
+export function astChecker(
+  funcDescriptions: PyValue,
+  modelOutput: PyDict[],
+  possibleAnswer: PyValue[],
+  language: CheckLanguage,
+  category: string,
+  options: AstCheckOptions = {},
+): AstCheckResult {
+  if (category.includes("parallel")) {
+    if (modelOutput.length !== possibleAnswer.length)
+      return fail("parallel_function_checker_no_order:wrong_count", "Wrong number of functions.");
+    const matched = new Set<number>();
+    for (let i = 0; i < possibleAnswer.length; i++) {
+      const desc = findDescription(funcDescriptions, firstKey(possibleAnswer[i]!));
+      const errors: string[] = [];
+      let found = false;
+      for (let index = 0; index < modelOutput.length; index++) {
+        if (matched.has(index)) continue;
+        const r = simpleFunctionChecker(desc, modelOutput[index]!, possibleAnswer[i]!, language, options);
+        if (r.valid) {
+          matched.add(index);
+          found = true;
+          break;
+        }
+        errors.push(`Model Result Index ${index}: ${r.errorType}: ${r.errors.join(" ")}`);
+      }
+      if (!found) {
+        const considered = modelOutput.map((_, k) => k).filter((k) => !matched.has(k));
+        return {
+          valid: false,
+          errorType: "parallel_function_checker_no_order:cannot_find_match",
+          errors: [`Could not find a matching function among index [${considered.join(", ")}] of model output for index ${i} of possible answers.`, ...errors],
+        };
+      }
+    }
+    return OK;
+  }
+  if (category.includes("multiple")) {
+    if (modelOutput.length !== possibleAnswer.length) return fail("multiple_function_checker:wrong_count", "Wrong number of functions.");
+    const desc = findDescription(funcDescriptions, firstKey(possibleAnswer[0]));
+    return simpleFunctionChecker(desc, modelOutput[0]!, possibleAnswer[0]!, language, options);
+  }
+  if (modelOutput.length !== 1) return fail("simple_function_checker:wrong_count", "Wrong number of functions.");
+  const first = Array.isArray(funcDescriptions) ? funcDescriptions[0] : funcDescriptions;
+  if (first === undefined) crash("IndexError: the function list is empty");
+  if (possibleAnswer.length === 0) crash("IndexError: the possible answer list is empty");
+  return simpleFunctionChecker(first, modelOutput[0]!, possibleAnswer[0]!, language, options);
+}

@@ -1,0 +1,154 @@
+import { CheckerCrashError, ParseError } from "../errors.js";
+import { asCallList, decodeOutput, TextResponseError, type DecodeOptions, type OutputMode } from "../parse/decode.js";
+import { astChecker, type AstCheckOptions, type CheckLanguage } from "./ast-checker.js";
+import type { PyValue } from "./pyvalue.js";
+
+/**
+ * advfc's three-way reading of a model output, next to BFCL's verdict:
+ * - `call`: it decodes to at least one function call;
+ * - `abstain`: it decodes to no call (an empty list, no `<tool_call>` block, a text answer in
+ *   openai mode);
+ * - `unparseable`: it does not decode, or decodes to something that is not calls, or BFCL
+ *   silently dropped malformed parts of it.
+ * BFCL folds `unparseable` into "no call" for irrelevance; advfc keeps them apart.
+ */
+export type CallOutcome = "call" | "abstain" | "unparseable";
+
+/** v3 category names and their v4 spelling. */
+const V3_TO_V4: Record<string, string> = {
+  simple: "simple_python",
+  java: "simple_java",
+  javascript: "simple_javascript",
+};
+
+/** BFCL v4 single-turn categories. */
+export const BFCL_CATEGORIES = [
+  "simple_python",
+  "simple_java",
+  "simple_javascript",
+  "multiple",
+  "parallel",
+  "parallel_multiple",
+  "irrelevance",
+  "live_simple",
+  "live_multiple",
+  "live_parallel",
+  "live_parallel_multiple",
+  "live_irrelevance",
+  "live_relevance",
+] as const;
+export type BfclCategory = (typeof BFCL_CATEGORIES)[number];
+
+const CATEGORY_SET = new Set<string>(BFCL_CATEGORIES);
+
+/** Normalise a v3 or v4 category name to v4; undefined when it is neither. */
+export function normalizeCategory(name: string): BfclCategory | undefined {
+  const v4 = V3_TO_V4[name] ?? name;
+  return CATEGORY_SET.has(v4) ? (v4 as BfclCategory) : undefined;
+}
+
+/** BFCL's `is_java` / `is_js` on a category name. */
+export function categoryLanguage(category: string): CheckLanguage {
+  if (category.includes("javascript")) return "javascript";
+  if (category.includes("java")) return "java";
+  return "python";
+}
+
+/** True for relevance and irrelevance categories (scored on whether any call decodes). */
+export function isRelevanceCategory(category: string): boolean {
+  return category.includes("relevance");
+}
+
+export interface CheckCaseInput {
+  /** A BFCL v4 (or v3) category name. */
+  category: string;
+  /** The entry's function docs, as in BFCL's question files. */
+  functions: PyValue;
+  /** BFCL's ground_truth list; null for relevance/irrelevance. */
+  possibleAnswer: PyValue;
+  /** The raw model output: a string, or (openai mode) the tool_calls array. */
+  modelOutput: PyValue;
+  mode: OutputMode;
+}
+
+export interface CheckCaseOptions extends DecodeOptions, AstCheckOptions {}
+
+export interface CheckCaseResult {
+  valid: boolean;
+  /** BFCL's error type (`ast_decoder:decoder_failed`, `value_error:string`, …) or null. */
+  errorType: string | null;
+  errors: string[];
+  outcome: CallOutcome;
+  /** The decoded calls (BFCL's `[{name: {param: value}}]`), when decoding succeeded. */
+  decoded?: PyValue;
+}
+
+/**
+ * Score one model output exactly as BFCL does: decode with the mode's decoder, then the AST
+ * checker (or, for relevance/irrelevance, whether a call decoded).
+ */
+export function checkCase(input: CheckCaseInput, options: CheckCaseOptions = {}): CheckCaseResult {
+  const category = normalizeCategory(input.category);
+  if (category === undefined) throw new TypeError(`unknown category ${JSON.stringify(input.category)}`);
+  const relevance = isRelevanceCategory(category);
+  const language: CheckLanguage = relevance ? "python" : categoryLanguage(category);
+
+  let decoded: PyValue | undefined;
+  let dropped = false;
+  let decodeError: ParseError | undefined;
+  try {
+    const d = decodeOutput(input.modelOutput, input.mode, language, options);
+    decoded = d.value;
+    dropped = d.dropped;
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    decodeError = e;
+  }
+
+  const calls = decoded === undefined ? undefined : asCallList(decoded);
+  let outcome: CallOutcome;
+  if (decodeError !== undefined) outcome = decodeError instanceof TextResponseError ? "abstain" : "unparseable";
+  else if (calls === undefined) outcome = "unparseable";
+  else if (calls.length === 0) outcome = dropped ? "unparseable" : "abstain";
+  else outcome = "call";
+
+  if (relevance) {
+    // BFCL: a call was made iff decoding succeeded and `is_empty_output` is false.
+    const containsCall = calls !== undefined && calls.length > 0;
+    const irrelevance = category.includes("irrelevance");
+    const valid = irrelevance ? !containsCall : containsCall;
+    return {
+      valid,
+      errorType: valid ? null : irrelevance ? "irrelevance_error:decoder_success" : "relevance_error:decoder_failed",
+      errors: valid
+        ? []
+        : irrelevance
+          ? ["Valid syntax. Successfully decode AST when it should not."]
+          : [`Invalid syntax. Failed to decode AST when it should have.${decodeError ? ` ${decodeError.message}` : ""}`],
+      outcome,
+      ...(decoded !== undefined ? { decoded } : {}),
+    };
+  }
+
+  if (decodeError !== undefined)
+    return { valid: false, errorType: "ast_decoder:decoder_failed", errors: [`Invalid syntax. Failed to decode AST. ${decodeError.message}`], outcome };
+  if (calls === undefined)
+    return {
+      valid: false,
+      errorType: "ast_decoder:decoder_wrong_output_format",
+      errors: ["Did not output in the specified format."],
+      outcome,
+      decoded: decoded!,
+    };
+  if (!Array.isArray(input.possibleAnswer))
+    throw new TypeError(`possible_answer must be BFCL's ground_truth list for category ${category}`);
+  try {
+    const r = astChecker(input.functions, calls, input.possibleAnswer, language, category, options);
+    return { valid: r.valid, errorType: r.errorType, errors: r.errors, outcome, decoded: decoded! };
+  } catch (e) {
+    if (e instanceof CheckerCrashError)
+      return { valid: false, errorType: `checker_error:${e.code}`, errors: [e.message], outcome, decoded: decoded! };
+    throw e;
+  }
+}
+
