@@ -9,7 +9,7 @@ import {
   type Category,
   categoryLanguage,
   isIrrelevanceCategory,
-  isRelevanceCategory,
+  isLiveRelevanceCategory,
   toV3Category,
   tryV4Category,
 } from "../schema/category.js";
@@ -144,11 +144,11 @@ export function bfclToSample(question: unknown, answer: unknown, ctx: BfclEntryC
   for (const [k, v] of Object.entries(q)) if (!QUESTION_KEYS.has(k)) meta[k] = v;
 
   let expected: Sample["expected"];
-  if (isIrrelevanceCategory(category) || isRelevanceCategory(category)) {
+  if (isIrrelevanceCategory(category) || isLiveRelevanceCategory(category)) {
     if (answer !== undefined) {
       throw new InvalidInputError(`Expected no possible answer for ${category} entry ${q.id} but received one`, where);
     }
-    if (isRelevanceCategory(category)) {
+    if (isLiveRelevanceCategory(category)) {
       expected = { calls: [] };
       meta.relevance = true;
     } else expected = { abstain: true };
@@ -221,7 +221,7 @@ export function sampleToBfcl(sample: Sample): BfclRecords {
     if (!RESERVED_META.has(k) && !QUESTION_KEYS.has(k)) question[k] = v;
   }
   const answerFloats = new Set<string>();
-  const noAnswer = isIrrelevanceCategory(sample.category) || isRelevanceCategory(sample.category);
+  const noAnswer = isIrrelevanceCategory(sample.category) || isLiveRelevanceCategory(sample.category);
   if (noAnswer) {
     if (isIrrelevanceCategory(sample.category) && !("abstain" in sample.expected) && sample.expected.calls.length > 0) {
       throw new InvalidInputError(`category ${sample.category} has no possible answer, but the sample expects calls`, where);
@@ -296,7 +296,7 @@ export async function* readBfcl(questions: JsonLinesInput, options: ReadBfclOpti
     for await (const q of readJsonLines(questions, { file, signal: options.signal })) {
       const id = q.error ? undefined : idOf(q.value);
       const category = fixedCategory ?? (id === undefined ? undefined : bfclCategoryFromId(id));
-      const needsAnswer = category !== undefined && !isIrrelevanceCategory(category) && !isRelevanceCategory(category);
+      const needsAnswer = category !== undefined && !isIrrelevanceCategory(category) && !isLiveRelevanceCategory(category);
       let a: JsonLine | undefined;
       if (answers !== undefined && (needsAnswer || (category === undefined && fixedCategory === undefined))) {
         const next = await answers.next();

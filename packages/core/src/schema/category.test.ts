@@ -6,7 +6,7 @@ import {
   CategorySchema,
   categoryLanguage,
   isIrrelevanceCategory,
-  isRelevanceCategory,
+  isLiveRelevanceCategory,
   toV3Category,
   toV4Category,
   tryV4Category,
@@ -62,6 +62,6 @@ describe("CATEGORY_ENTRY_COUNTS", () => {
 describe("relevance kinds", () => {
   it("names the categories judged by call / no call", () => {
     expect(BFCL_V4_CATEGORIES.filter(isIrrelevanceCategory)).toEqual(["irrelevance", "live_irrelevance"]);
-    expect(BFCL_V4_CATEGORIES.filter(isRelevanceCategory)).toEqual(["live_relevance"]);
+    expect(BFCL_V4_CATEGORIES.filter(isLiveRelevanceCategory)).toEqual(["live_relevance"]);
   });
 });

@@ -108,7 +108,7 @@ export function isIrrelevanceCategory(name: string): boolean {
 }
 
 /** Categories where any call passes (BFCL: passes when at least one call decodes). */
-export function isRelevanceCategory(name: string): boolean {
+export function isLiveRelevanceCategory(name: string): boolean {
   return tryV4Category(name) === "live_relevance";
 }
 
