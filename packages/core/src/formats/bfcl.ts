@@ -215,7 +215,7 @@ export interface BfclRecords {
  *   sample in a category that needs calls, or calls in an irrelevance category).
  */
 export function sampleToBfcl(sample: Sample): BfclRecords {
-  const where = { file: sample.source.file, line: sample.source.line, field: `sample ${sample.id}` };
+  const where = { field: `sample ${sample.id}` };
   const question: Record<string, unknown> = { id: sample.id, question: [sample.messages], function: sample.tools };
   for (const [k, v] of Object.entries(sample.meta ?? {})) {
     if (!RESERVED_META.has(k) && !QUESTION_KEYS.has(k)) question[k] = v;

@@ -15,7 +15,7 @@ export type JsonLine =
       floats?: string[];
       error?: undefined;
     }
-  | { line: number; error: InvalidInputError; value?: undefined };
+  | { line: number; error: InvalidInputError; value?: undefined; floats?: undefined };
 
 /** Where JSON Lines come from: a path (`"-"` = stdin), a readable stream, or lines in memory. */
 export type JsonLinesInput = string | NodeJS.ReadableStream | Iterable<string> | AsyncIterable<string>;
