@@ -109,6 +109,7 @@ describe("--from bfcl", () => {
     const back = await run(["--from", "bfcl", "--to", "samples", dest]);
     expect(back.code).toBe(0);
     expect(jsonLines(back.stdout)).toHaveLength(1084);
+    expect((await run(["--from", "bfcl", "--to", "samples", "--category", "parallel", dest])).code).toBe(2);
   });
 });
 

@@ -133,7 +133,9 @@ export async function runConvert(argv: string[], io: ConvertIo): Promise<number>
     }
   }
   if (isDir && from !== "bfcl") return usage(`a folder is only accepted with --from bfcl (${file})`);
-  if (isDir && values.answers !== undefined) return usage("--answers is for a single BFCL file, not a folder");
+  if (isDir && (values.answers !== undefined || values.category !== undefined)) {
+    return usage("--answers and --category are for a single BFCL file, not a folder");
+  }
 
   let items: AsyncIterable<ConvertItem>;
   switch (from) {
