@@ -1,29 +1,51 @@
 #!/usr/bin/env node
-// Placeholder entry point for the `advfc` command: it only knows --help. The real commands
-// (run, demo, bench, ...) replace this file.
+import { runCheck } from "./commands/check.js";
+import { runConvert } from "./commands/convert.js";
+import { runBench } from "./commands/bench.js";
+import { runDemo } from "./commands/demo.js";
+import type { CommandIo } from "./io.js";
 
 const USAGE = `Usage: advfc <command> [options]
 
 Commands:
-  demo     run the offline demo loop (not implemented yet)
-  bench    run the benchmarks (not implemented yet)
+  check    score model outputs exactly as BFCL's checker does (JSON Lines in, verdicts out)
+  convert  convert BFCL, xLAM and OpenAI chat-log data to advfc samples and back
+  bench    benchmarks (advfc bench check)
+  demo     score the shipped example results and print the BFCL metrics table
+
+Run "advfc <command> --help" for a command's options.
 
 Options:
   -h, --help  show this help
 `;
 
-function main(argv: readonly string[]): number {
-  const [command] = argv;
+const COMMANDS: Record<string, (argv: string[], io: CommandIo) => Promise<number>> = {
+  check: runCheck,
+  convert: runConvert,
+  bench: runBench,
+  demo: runDemo,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
   if (command === undefined || command === "-h" || command === "--help" || command === "help") {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (command === "demo" || command === "bench") {
-    process.stderr.write(`advfc ${command}: not implemented yet\n`);
-    return 1;
+  const run = COMMANDS[command];
+  if (run === undefined) {
+    process.stderr.write(`advfc: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
   }
-  process.stderr.write(`advfc: unknown command "${command}"\n\n${USAGE}`);
-  return 2;
+  return run(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`advfc: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -26,7 +26,12 @@ export class ParseError extends AdvfcError {
     /** What kind of input was being parsed, e.g. "json", "python", "java". */
     readonly grammar: string,
   ) {
+    // Parse errors are expected on the hot path (a wrong model output is data, not a bug): skip
+    // the stack capture, which costs more than the parse. `position` says where it failed.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${grammar}: ${message} at offset ${position}`);
+    Error.stackTraceLimit = limit;
     this.name = "ParseError";
   }
 }

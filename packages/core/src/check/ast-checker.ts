@@ -364,7 +364,7 @@ export function simpleFunctionChecker(
 
   for (let i = 0; i < modelParams.keys.length; i++) {
     const param = modelParams.keys[i]!;
-    let value = modelParams.values[i]!;
+    let value: PyValue = modelParams.values[i] as PyValue;
     if (!pyContains(paramDetails, param, "properties") || !pyContains(possibleAnswer, param, "possible answer"))
       return fail("simple_function_checker:unexpected_param", `Unexpected parameter: ${pyRepr(param)}.`);
 
@@ -437,7 +437,7 @@ function findDescription(funcDescriptions: PyValue, name: PyValue): PyValue | un
   return funcDescriptions;
 }
 
-function firstKey(call: PyValue): PyValue {
+function firstKey(call: PyValue | undefined): PyValue {
   if (!(call instanceof PyDict) || call.size === 0) crash("possible answer call is not a {name: params} dict");
   return call.keys[0]!;
 }

@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { normalizeCategory, type BfclCategory } from "./check-case.js";
+import { normalizeCategory } from "./check-case.js";
+import type { Category } from "../schema/category.js";
 import { PyDict, type PyValue } from "./pyvalue.js";
 import type { ConcreteCall } from "./render.js";
 import { parsePyJson } from "../parse/pyjson.js";
+import { bfclFileName } from "../formats/bfcl.js";
 
 /**
  * Loading BFCL data files and enumerating the concrete call sets a ground truth allows. Used by
@@ -12,18 +14,11 @@ import { parsePyJson } from "../parse/pyjson.js";
 
 export interface BfclEntry {
   id: string;
-  category: BfclCategory;
+  category: Category;
   /** The question file's `function` list. */
   functions: PyValue;
   /** The answer file's `ground_truth`, or null for relevance/irrelevance. */
   groundTruth: PyValue[] | null;
-}
-
-/** BFCL file stem for a category in a data version (`v3` names differ for three categories). */
-export function bfclFileName(category: BfclCategory, version: "v3" | "v4"): string {
-  if (version === "v4") return `BFCL_v4_${category}.json`;
-  const v3 = category === "simple_python" ? "simple" : category === "simple_java" ? "java" : category === "simple_javascript" ? "javascript" : category;
-  return `BFCL_v3_${v3}.json`;
 }
 
 function readJsonl(path: string): PyValue[] {
@@ -34,7 +29,7 @@ function readJsonl(path: string): PyValue[] {
 }
 
 /** Read one category of a BFCL data folder (`.../bfcl/v4`). */
-export function loadBfclCategory(dir: string, category: BfclCategory, version: "v3" | "v4"): BfclEntry[] {
+export function loadCategory(dir: string, category: Category, version: "v3" | "v4"): BfclEntry[] {
   const file = bfclFileName(category, version);
   const questions = readJsonl(join(dir, file));
   let answers: PyValue[] | undefined;

@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { BFCL_CATEGORIES, categoryLanguage, checkCase, isRelevanceCategory } from "./check-case.js";
-import { enumerateChoices, loadBfclCategory } from "./bfcl-fixtures.js";
+import { categoryLanguage, checkCase, isRelevanceCategory } from "./check-case.js";
+import { BFCL_V4_CATEGORIES } from "../schema/category.js";
+import { enumerateChoices, loadCategory } from "./bfcl-fixtures.js";
 import { paramTypesFromDocs, renderCalls } from "./render.js";
 import type { PyDict } from "./pyvalue.js";
 import { findJsonCallList, OUTPUT_MODES } from "../parse/decode.js";
@@ -31,10 +32,10 @@ describe.each(["v4", "v3"] as const)("BFCL %s ground truth, rendered in every mo
   it("has the data folder", () => {
     expect(existsSync(dir)).toBe(true);
   });
-  for (const category of BFCL_CATEGORIES) {
+  for (const category of BFCL_V4_CATEGORIES) {
     if (isRelevanceCategory(category)) continue;
     it(category, () => {
-      const entries = loadBfclCategory(dir, category, version);
+      const entries = loadCategory(dir, category, version);
       expect(entries.length).toBeGreaterThan(0);
       const language = categoryLanguage(category);
       const failures: string[] = [];
@@ -81,7 +82,7 @@ describe.each(["v4", "v3"] as const)("BFCL %s ground truth, rendered in every mo
 
 describe("simple categories check the first doc's name, not the answer's", () => {
   it("v3 simple_363: the answer's name fails, the doc's name passes", () => {
-    const e = loadBfclCategory(`${DATA}v3`, "simple_python", "v3").find((x) => x.id === "simple_363")!;
+    const e = loadCategory(`${DATA}v3`, "simple_python", "v3").find((x) => x.id === "simple_363")!;
     const [calls] = enumerateChoices(e.groundTruth!, e.functions);
     const docName = (e.functions as PyDict[])[0]!.get("name") as string;
     expect(calls![0]!.name).not.toBe(docName);

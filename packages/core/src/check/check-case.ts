@@ -2,6 +2,9 @@ import { CheckerCrashError, ParseError } from "../errors.js";
 import { asCallList, decodeOutput, TextResponseError, type DecodeOptions, type OutputMode } from "../parse/decode.js";
 import { astChecker, type AstCheckOptions, type CheckLanguage } from "./ast-checker.js";
 import type { PyValue } from "./pyvalue.js";
+import { categoryLanguage, tryV4Category, type Category } from "../schema/category.js";
+
+export { categoryLanguage };
 
 /**
  * advfc's three-way reading of a model output, next to BFCL's verdict:
@@ -14,45 +17,8 @@ import type { PyValue } from "./pyvalue.js";
  */
 export type CallOutcome = "call" | "abstain" | "unparseable";
 
-/** v3 category names and their v4 spelling. */
-const V3_TO_V4: Record<string, string> = {
-  simple: "simple_python",
-  java: "simple_java",
-  javascript: "simple_javascript",
-};
-
-/** BFCL v4 single-turn categories. */
-export const BFCL_CATEGORIES = [
-  "simple_python",
-  "simple_java",
-  "simple_javascript",
-  "multiple",
-  "parallel",
-  "parallel_multiple",
-  "irrelevance",
-  "live_simple",
-  "live_multiple",
-  "live_parallel",
-  "live_parallel_multiple",
-  "live_irrelevance",
-  "live_relevance",
-] as const;
-export type BfclCategory = (typeof BFCL_CATEGORIES)[number];
-
-const CATEGORY_SET = new Set<string>(BFCL_CATEGORIES);
-
 /** Normalise a v3 or v4 category name to v4; undefined when it is neither. */
-export function normalizeCategory(name: string): BfclCategory | undefined {
-  const v4 = V3_TO_V4[name] ?? name;
-  return CATEGORY_SET.has(v4) ? (v4 as BfclCategory) : undefined;
-}
-
-/** BFCL's `is_java` / `is_js` on a category name. */
-export function categoryLanguage(category: string): CheckLanguage {
-  if (category.includes("javascript")) return "javascript";
-  if (category.includes("java")) return "java";
-  return "python";
-}
+export const normalizeCategory = tryV4Category;
 
 /** True for relevance and irrelevance categories (scored on whether any call decodes). */
 export function isRelevanceCategory(category: string): boolean {

@@ -43,8 +43,12 @@ export function tryParsePyJson(text: string, options: PyJsonOptions = {}): PyVal
   }
 }
 
-class PyJsonParser {
-  private pos = 0;
+/**
+ * The parser behind {@link parsePyJson}, exposed for callers that walk a document themselves
+ * (e.g. to cache one member by its raw text). `pos` is the read position.
+ */
+export class PyJsonParser {
+  pos = 0;
   private depth = 0;
   private readonly maxDepth: number;
   private readonly grammar: string;
@@ -59,8 +63,52 @@ class PyJsonParser {
     if (s.length > maxLength) throw new LimitError(`input of ${s.length} characters exceeds the limit of ${maxLength}`, 0, this.grammar);
   }
 
-  private fail(msg: string, at = this.pos): never {
+  fail(msg: string, at = this.pos): never {
     throw new ParseError(msg, at, this.grammar);
+  }
+
+  /** The character code at `pos` (NaN at the end). */
+  peek(): number {
+    return this.s.charCodeAt(this.pos);
+  }
+
+  /**
+   * Skip one value without building it and return its end offset; strings are skipped at regex
+   * speed, containers by bracket counting. Only well-formedness of strings is checked; call
+   * {@link value} on the slice to validate the rest.
+   */
+  skipValue(): number {
+    const s = this.s;
+    let depth = 0;
+    let p = this.pos;
+    for (;;) {
+      if (p >= s.length) {
+        if (depth === 0) break;
+        this.fail("expecting value, found end of input", p);
+      }
+      const c = s.charCodeAt(p);
+      if (c === 34) {
+        p = this.skipString(p);
+        if (depth === 0) break;
+        continue;
+      }
+      if (c === 91 || c === 123) {
+        if (++depth > this.maxDepth) throw new LimitError(`nesting deeper than ${this.maxDepth}`, p, this.grammar);
+        p++;
+        continue;
+      }
+      if (c === 93 || c === 125) {
+        if (depth === 0) break;
+        depth--;
+        p++;
+        if (depth === 0) break;
+        continue;
+      }
+      if (depth === 0 && (c === 44 || c === 32 || c === 10 || c === 13 || c === 9)) break;
+      p++;
+    }
+    this.pos = p;
+    return p;
   }
 
   parseDocument(): PyValue {
@@ -71,7 +119,8 @@ class PyJsonParser {
     return v;
   }
 
-  private ws(): void {
+  /** Skip JSON whitespace. */
+  ws(): void {
     const s = this.s;
     let p = this.pos;
     for (;;) {
@@ -82,7 +131,8 @@ class PyJsonParser {
     this.pos = p;
   }
 
-  private value(): PyValue {
+  /** Parse one value at `pos`. */
+  value(): PyValue {
     const s = this.s;
     const c = s.charCodeAt(this.pos);
     switch (c) {
@@ -170,20 +220,32 @@ class PyJsonParser {
     return pyInt(BigInt(text));
   }
 
-  private string(): string {
+  /** End offset of the string literal starting at `start` (a `"`), without building it. */
+  private skipString(start: number): number {
+    const s = this.s;
+    let p = start + 1;
+    for (;;) {
+      const q = s.indexOf('"', p);
+      if (q < 0) this.fail("unterminated string", start);
+      let b = q - 1;
+      while (s.charCodeAt(b) === 92) b--;
+      if ((q - 1 - b) % 2 === 0) return q + 1;
+      p = q + 1;
+    }
+  }
+
+  /** Parse a string at `pos` (which must be a `"`). */
+  string(): string {
     const s = this.s;
     const start = this.pos;
-    let p = start + 1;
-    // Fast path: no escapes, no control characters.
-    for (;;) {
-      if (p >= s.length) this.fail("unterminated string", start);
-      const c = s.charCodeAt(p);
-      if (c === 34) {
-        this.pos = p + 1;
-        return s.slice(start + 1, p);
-      }
-      if (c === 92 || c < 32) break;
-      p++;
+    // Jump to the next quote, backslash or control character at native regex speed.
+    SPECIAL.lastIndex = start + 1;
+    let m = SPECIAL.exec(s);
+    if (m === null) this.fail("unterminated string", start);
+    let p = m.index;
+    if (s.charCodeAt(p) === 34) {
+      this.pos = p + 1;
+      return s.slice(start + 1, p);
     }
     let out = s.slice(start + 1, p);
     for (;;) {
@@ -195,14 +257,11 @@ class PyJsonParser {
       }
       if (c < 32) this.fail("invalid control character in string", p);
       if (c !== 92) {
-        let q = p + 1;
-        while (q < s.length) {
-          const d = s.charCodeAt(q);
-          if (d === 34 || d === 92 || d < 32) break;
-          q++;
-        }
-        out += s.slice(p, q);
-        p = q;
+        SPECIAL.lastIndex = p;
+        m = SPECIAL.exec(s);
+        if (m === null) this.fail("unterminated string", start);
+        out += s.slice(p, m.index);
+        p = m.index;
         continue;
       }
       const esc = s[p + 1];
@@ -311,6 +370,8 @@ class PyJsonParser {
     }
   }
 }
+
+const SPECIAL = /["\\\x00-\x1f]/g;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;

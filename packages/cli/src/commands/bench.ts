@@ -1,0 +1,162 @@
+import { parseArgs } from "node:util";
+import { buildCheckWorkload, checkRawLine, DocCache, OUTPUT_MODES, type WorkloadLine } from "@advfc/core";
+import { findBfclDir } from "../data.js";
+import type { CommandIo } from "../io.js";
+
+export const BENCH_HELP = `Usage: advfc bench <benchmark> [options]
+
+Benchmarks print side-by-side tables; they are commands, not tests.
+
+Benchmarks:
+  check    BFCL checker throughput: every BFCL v4 single-turn entry rendered in each output
+           mode (prompt, json, hermes, openai) as a correct output, a call-level mutation and a
+           text-level mutation, scored single-threaded from the raw JSON line (input parsing
+           included), median of several runs
+
+Options (check):
+  --data DIR     BFCL v4 data folder (default: $ADVFC_BFCL_DATA, else shared/data/bfcl/v4
+                 found next to or above the current directory)
+  --runs N       timed runs (default 7)
+  --warmup N     untimed runs first (default 2)
+  --format text|json  (default text)
+  -h, --help     show this help
+`;
+
+/** BFCL's Python decoder + checker on one core of this machine (issue #2's measurement). */
+const BFCL_PYTHON_CASES_PER_SEC = { low: 8_000, high: 10_000 };
+const TARGET = 20 * BFCL_PYTHON_CASES_PER_SEC.low;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Score every line with a fresh function-doc cache (or none) and time it. */
+function timeLines(lines: readonly WorkloadLine[], useCache = true): { seconds: number; valid: number; hitRate: number } {
+  let valid = 0;
+  const cache = useCache ? new DocCache() : null;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < lines.length; i++) {
+    const r = checkRawLine(lines[i]!.text, { line: i + 1 }, {}, cache);
+    if ("verdict" in r && r.verdict.valid) valid++;
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { seconds, valid, hitRate: cache ? cache.hits / Math.max(1, cache.hits + cache.misses) : 0 };
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
+export async function runBench(argv: string[], io: CommandIo): Promise<number> {
+  const [which, ...rest] = argv;
+  if (which === undefined || which === "-h" || which === "--help") {
+    io.stdout.write(BENCH_HELP);
+    return which === undefined ? 2 : 0;
+  }
+  if (which !== "check") {
+    io.stderr.write(`advfc bench: unknown benchmark "${which}"\n\n${BENCH_HELP}`);
+    return 2;
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        data: { type: "string" },
+        runs: { type: "string", default: "7" },
+        warmup: { type: "string", default: "2" },
+        format: { type: "string", default: "text" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (e) {
+    io.stderr.write(`advfc bench check: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(BENCH_HELP);
+    return 0;
+  }
+  const runs = Number(values.runs);
+  const warmup = Number(values.warmup);
+  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(warmup) || warmup < 0) {
+    io.stderr.write("advfc bench check: --runs must be a positive integer and --warmup a non-negative integer\n");
+    return 2;
+  }
+  const dir = values.data ?? findBfclDir();
+  if (dir === undefined) {
+    io.stderr.write("advfc bench check: BFCL v4 data not found; pass --data DIR or set ADVFC_BFCL_DATA\n");
+    return 2;
+  }
+  io.stderr.write(`building the workload from ${dir} ...\n`);
+  const lines = buildCheckWorkload(dir);
+  const byMode = new Map(OUTPUT_MODES.map((m) => [m, lines.filter((l) => l.mode === m)] as const));
+  const bytes = lines.reduce((s, l) => s + Buffer.byteLength(l.text), 0);
+
+  for (let i = 0; i < warmup; i++) timeLines(lines);
+  const all: number[] = [];
+  const noCache: number[] = [];
+  const perMode = new Map<string, number[]>(OUTPUT_MODES.map((m) => [m, []]));
+  let valid = 0;
+  let hitRate = 0;
+  for (let r = 0; r < runs; r++) {
+    const t = timeLines(lines);
+    all.push(lines.length / t.seconds);
+    valid = t.valid;
+    hitRate = t.hitRate;
+    noCache.push(lines.length / timeLines(lines, false).seconds);
+    for (const m of OUTPUT_MODES) {
+      const ml = byMode.get(m)!;
+      perMode.get(m)!.push(ml.length / timeLines(ml).seconds);
+    }
+    io.stderr.write(`run ${r + 1}/${runs}: ${fmt(all[all.length - 1]!)} cases/s\n`);
+  }
+  const med = median(all);
+  const result = {
+    benchmark: "check",
+    cases: lines.length,
+    valid,
+    input_mib: bytes / 2 ** 20,
+    runs,
+    median_cases_per_sec: med,
+    doc_cache_hit_rate: hitRate,
+    median_cases_per_sec_without_doc_cache: median(noCache),
+    min_cases_per_sec: Math.min(...all),
+    max_cases_per_sec: Math.max(...all),
+    per_mode: Object.fromEntries(OUTPUT_MODES.map((m) => [m, { cases: byMode.get(m)!.length, median_cases_per_sec: median(perMode.get(m)!) }])),
+    bfcl_python_cases_per_sec: BFCL_PYTHON_CASES_PER_SEC,
+    target_cases_per_sec: TARGET,
+    target_met: med >= TARGET,
+  };
+  if (values.format === "json") {
+    io.stdout.write(JSON.stringify(result, null, 2) + "\n");
+    return 0;
+  }
+  const rows: string[][] = [["scorer", "cases", "median cases/s", "µs/case", "vs BFCL Python (8–10k/s)"]];
+  for (const m of OUTPUT_MODES) {
+    const rate = result.per_mode[m]!.median_cases_per_sec;
+    rows.push([`advfc, mode ${m}`, fmt(result.per_mode[m]!.cases), fmt(rate), (1e6 / rate).toFixed(2), `${(rate / 10_000).toFixed(0)}–${(rate / 8_000).toFixed(0)}x`]);
+  }
+  rows.push(["advfc, all modes", fmt(lines.length), fmt(med), (1e6 / med).toFixed(2), `${(med / 10_000).toFixed(0)}–${(med / 8_000).toFixed(0)}x`]);
+  const nc = median(noCache);
+  rows.push(["advfc, all modes, no doc cache", fmt(lines.length), fmt(nc), (1e6 / nc).toFixed(2), `${(nc / 10_000).toFixed(0)}–${(nc / 8_000).toFixed(0)}x`]);
+  rows.push(["BFCL Python checker", "", "8,000–10,000", "100–125", "1x (issue #2's measurement, not run here)"]);
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const render = (r: string[]) => `| ${r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join(" | ")} |`;
+  io.stdout.write(
+    [
+      `advfc bench check — BFCL v4 single-turn, ${fmt(lines.length)} cases (${result.input_mib.toFixed(1)} MiB of JSON lines, ${fmt(valid)} valid), single thread, input parsing included, median of ${runs} runs (min ${fmt(result.min_cases_per_sec)}, max ${fmt(result.max_cases_per_sec)})`,
+      "",
+      render(rows[0]!),
+      `|${widths.map((w, c) => (c === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|")}|`,
+      ...rows.slice(1).map(render),
+      "",
+      `function-doc cache: ${(hitRate * 100).toFixed(1)}% hits (each entry's tools appear in ${Math.round(1 / Math.max(1e-9, 1 - hitRate))} lines: 4 modes x variants); "no doc cache" parses every line in full`,
+      `target: ${fmt(TARGET)} cases/s (20x BFCL's Python checker) — ${result.target_met ? "met" : "NOT met"}`,
+      "",
+    ].join("\n"),
+  );
+  return 0;
+}
