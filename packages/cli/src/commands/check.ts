@@ -76,36 +76,35 @@ export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
   const options: CheckCaseOptions = { stripThink: values["strip-think"], underscoreToDot: values["underscore-to-dot"] };
 
   const input: NodeJS.ReadableStream = file === "-" ? io.stdin : createReadStream(file, { encoding: "utf8" });
-  const openError = new Promise<Error>((resolve) => input.once("error", resolve));
   const rl = createInterface({ input, crlfDelay: Infinity });
   const out = new LineWriter(io.stdout);
   const summary = values.summary ? new MetricsAccumulator() : undefined;
   let malformed = 0;
   let lineNo = 0;
   let failure: Error | undefined;
-  void openError.then((e) => {
-    failure = e;
-    rl.close();
-  });
-  for await (const text of rl) {
-    lineNo++;
-    if (text.trim() === "") continue;
-    let result: ReturnType<typeof checkRawLine>;
-    try {
-      result = checkRawLine(text, { file: name, line: lineNo }, options);
-    } catch (e) {
-      // A bug in advfc, not in the input: report it against the line and keep going.
-      io.stderr.write(`advfc check: ${name}, line ${lineNo}: internal error: ${(e as Error).stack ?? String(e)}\n`);
-      malformed++;
-      continue;
+  try {
+    for await (const text of rl) {
+      lineNo++;
+      if (text.trim() === "") continue;
+      let result: ReturnType<typeof checkRawLine>;
+      try {
+        result = checkRawLine(text, { file: name, line: lineNo }, options);
+      } catch (e) {
+        // A bug in advfc, not in the input: report it against the line and keep going.
+        io.stderr.write(`advfc check: ${name}, line ${lineNo}: internal error: ${(e as Error).stack ?? String(e)}\n`);
+        malformed++;
+        continue;
+      }
+      if ("error" in result) {
+        io.stderr.write(`advfc check: ${result.error.message}\n`);
+        malformed++;
+        continue;
+      }
+      summary?.add(result.category, result.verdict.valid);
+      await out.write(JSON.stringify(result.verdict) + "\n");
     }
-    if ("error" in result) {
-      io.stderr.write(`advfc check: ${result.error.message}\n`);
-      malformed++;
-      continue;
-    }
-    summary?.add(result.category, result.verdict.valid);
-    await out.write(JSON.stringify(result.verdict) + "\n");
+  } catch (e) {
+    failure = e as Error;
   }
   await out.flush();
   if (failure) {
