@@ -118,7 +118,7 @@ describe("advfc demo", () => {
     expect(existsSync(bin), `${bin} is missing; run \`npm run build\` first`).toBe(true);
   });
 
-  it("exits 0, lists every case on stdout and prints the BFCL metrics table on stderr", () => {
+  it("exits 0, lists every case on stdout and prints the BFCL metrics table on stdout", () => {
     const result = spawnSync(process.execPath, [bin, "demo"], { encoding: "utf8" });
     expect(result.status, result.stderr).toBe(0);
     const listed = result.stdout
@@ -127,6 +127,6 @@ describe("advfc demo", () => {
       .filter((w) => w !== undefined && w !== "");
     for (const id of ids) expect(listed).toContain(id);
     for (const name of ["overall", "non_live", "live", "irrelevance", "relevance"])
-      expect(result.stderr).toMatch(new RegExp(`^${name}\\s+\\d+(\\.\\d+)?%$`, "m"));
+      expect(result.stdout).toMatch(new RegExp(`^${name}\\s+\\d+(\\.\\d+)?%$`, "m"));
   });
 });

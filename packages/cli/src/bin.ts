@@ -40,6 +40,12 @@ async function main(argv: string[]): Promise<number> {
   return run(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
 }
 
+// `advfc check ... | head` closes stdout early: stop quietly, as Unix tools do.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -27,10 +27,14 @@ export async function runDemo(argv: string[], io: CommandIo): Promise<number> {
     return 2;
   }
   const verdicts = new PassThrough();
+  const report = new PassThrough();
   let text = "";
+  let summary = "";
   verdicts.on("data", (c: Buffer) => (text += c.toString("utf8")));
-  const code = await runCheck([file, "--summary", ...argv], { stdin: io.stdin, stdout: verdicts, stderr: io.stderr });
+  report.on("data", (c: Buffer) => (summary += c.toString("utf8")));
+  const code = await runCheck([file, "--summary", ...argv], { stdin: io.stdin, stdout: verdicts, stderr: report });
   verdicts.end();
+  report.end();
   const rows = text
     .split("\n")
     .filter((l) => l !== "")
@@ -40,5 +44,7 @@ export async function runDemo(argv: string[], io: CommandIo): Promise<number> {
   io.stdout.write(`${"id".padEnd(w)}  valid  outcome      error_type\n`);
   for (const r of rows) io.stdout.write(`${r.id.padEnd(w)}  ${String(r.valid).padEnd(5)}  ${r.outcome.padEnd(11)}  ${r.error_type ?? ""}\n`);
   io.stdout.write("\n");
+  // the summary (or, if something went wrong, check's error messages)
+  (code === 0 ? io.stdout : io.stderr).write(summary);
   return code;
 }
