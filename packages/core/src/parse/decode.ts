@@ -233,7 +233,10 @@ function decodeHermes(raw: PyValue): Decoded {
 function decodeOpenAI(raw: PyValue, maxLength: number): Decoded {
   let list: PyValue = raw;
   if (typeof raw === "string") {
-    const t = raw.trim();
+    // BFCL stores `message.content or ""` when there are no tool calls; its decoder iterates the
+    // empty string to an empty call list (any other text fails to decode).
+    if (raw === "") return { value: [], dropped: false };
+    const t = pyStripChars(raw, " \t\n\r");
     const parsed = t.startsWith("[") ? tryParsePyJson(t, { grammar: "openai", maxLength }) : undefined;
     if (!Array.isArray(parsed)) throw new TextResponseError();
     list = parsed;

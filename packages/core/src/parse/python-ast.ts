@@ -26,7 +26,8 @@ export type PyNode =
   | { k: "ifexp"; body: PyNode; test: PyNode; orelse: PyNode; pos: number }
   | { k: "subscript"; value: PyNode; slice: PyNode; pos: number }
   | { k: "slice"; lower: PyNode | null; upper: PyNode | null; step: PyNode | null; pos: number }
-  | { k: "starred"; value: PyNode; pos: number };
+  | { k: "starred"; value: PyNode; pos: number }
+  | { k: "named"; target: string; value: PyNode; pos: number };
 
 export type BinOp = "+" | "-" | "*" | "/" | "//" | "%" | "**" | "@" | "<<" | ">>" | "&" | "^" | "|";
 
@@ -121,7 +122,9 @@ class Tokenizer {
           if (!ID_CONTINUE.test(ch)) break;
           p += ch.length;
         }
-        const word = s.slice(start, p);
+        const raw = s.slice(start, p);
+        // CPython NFKC-normalises identifiers (`ｌｉｔ` is `lit`); ASCII needs no work.
+        const word = /^[\x00-\x7f]*$/.test(raw) ? raw : raw.normalize("NFKC");
         // string prefixes
         const q = s[p];
         if ((q === "'" || q === '"') && /^(r|u|b|br|rb|f|fr|rf)$/i.test(word)) {
@@ -397,6 +400,17 @@ class Parser {
     return t.kind === "end" || (t.kind === "op" && (t.text === ")" || t.text === "]" || t.text === "}" || t.text === "=" || t.text === ":"));
   }
 
+  /** `NAME := test` (a named expression) or a plain test. */
+  private namedOrTest(): PyNode {
+    const t = this.t;
+    const next = this.toks[this.i + 1];
+    if (t.kind === "name" && !KEYWORDS.has(t.text) && next?.kind === "op" && next.text === ":=") {
+      this.i += 2;
+      return { k: "named", target: t.text, value: this.test(), pos: t.pos };
+    }
+    return this.test();
+  }
+
   private starOrTest(allowStar: boolean): PyNode {
     if (this.isOp("*")) {
       if (!allowStar) this.fail("invalid syntax");
@@ -404,7 +418,7 @@ class Parser {
       this.i++;
       return { k: "starred", value: this.orExpr(), pos };
     }
-    return this.test();
+    return this.namedOrTest();
   }
 
   private test(): PyNode {
@@ -421,7 +435,6 @@ class Parser {
       this.leave();
       return { k: "ifexp", body, test, orelse, pos };
     }
-    if (this.isOp(":=")) this.fail("assignment expressions are not supported");
     this.leave();
     return body;
   }
@@ -571,7 +584,6 @@ class Parser {
   private callArgs(func: PyNode, pos: number): PyNode {
     const args: PyNode[] = [];
     const keywords: PyKeyword[] = [];
-    const seen = new Set<string>();
     let sawKeyword = false;
     let sawDoubleStar = false;
     while (!this.isOp(")")) {
@@ -587,12 +599,11 @@ class Parser {
       } else if (t.kind === "name" && this.toks[this.i + 1]?.kind === "op" && this.toks[this.i + 1]!.text === "=") {
         if (KEYWORDS.has(t.text)) this.fail("cannot assign to keyword", t.pos);
         this.i += 2;
-        if (seen.has(t.text)) this.fail(`keyword argument repeated: ${t.text}`, t.pos);
-        seen.add(t.text);
+        // `f(a=1, a=2)` parses (CPython's compiler, not ast.parse, rejects it); BFCL keeps the last.
         keywords.push({ arg: t.text, value: this.test() });
         sawKeyword = true;
       } else {
-        const v = this.test();
+        const v = this.namedOrTest();
         if (this.isName("for") || this.isName("async")) this.fail("generator expressions are not supported");
         if (this.isOp("=")) this.fail('expression cannot contain assignment, perhaps you meant "=="?');
         if (sawDoubleStar) this.fail("positional argument follows keyword argument unpacking", v.pos);
@@ -787,6 +798,8 @@ class Parser {
 export function parsePythonExpression(source: string, options: PythonParseOptions = {}): PyNode {
   const maxLength = options.maxLength ?? 1_048_576;
   if (source.length > maxLength) throw new LimitError(`input of ${source.length} characters exceeds the limit of ${maxLength}`, 0, GRAMMAR);
+  const nul = source.indexOf("\0");
+  if (nul >= 0) throw new ParseError("source code string cannot contain null bytes", nul, GRAMMAR);
   const toks = new Tokenizer(source).run();
   return new Parser(toks, options.maxDepth ?? 100).parseEval();
 }

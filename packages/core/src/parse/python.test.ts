@@ -30,6 +30,13 @@ describe("decodePythonCalls: literal forms", () => {
     ["[f(a='\\u00e9\\x41\\n')]", "{'f': {'a': 'éA\\n'}}"],
     ["[f(a={1: 'a', True: 'b'})]", "{'f': {'a': {1: 'b'}}}"],
     ["'[f(a=1)]'", "{'f': {'a': 1}}"],
+    // ast.parse accepts a repeated keyword (the compiler rejects it); BFCL's dict keeps the last
+    ["[f(a=1, b=2, a=3)]", "{'f': {'a': 3, 'b': 2}}"],
+    // identifiers are NFKC-normalised, as CPython does
+    ["[\uff4c\uff49\uff54(\u017f='x')]", "{'lit': {'s': 'x'}}"],
+    // a named expression is a valid positional argument, and positional arguments are dropped
+    ["[f(x := 1, a=2)]", "{'f': {'a': 2}}"],
+    ["[f(a=g(x := 1))]", "{'f': {'a': 'g((x := 1))'}}"],
   ])("%s", (src, expected) => {
     expect(r(src)).toBe(expected);
   });
@@ -59,7 +66,7 @@ describe("decodePythonCalls: failures are typed ParseErrors", () => {
     ["[f(a=1 < 2)]"],
     ["[f(a={1, 2})]"],
     ["[f(a=f'x')]"],
-    ["[f(a=1, a=2)]"],
+    ["[f(a='x\0y')]"],
     ["[f(a=1, 2)]"],
     ["[f(a=01)]"],
     ["[f(a='unterminated)]"],

@@ -7,6 +7,7 @@ import {
   pyFloatRepr,
   pyInt,
   pyRepr,
+  pyStrRepr,
   type PyValue,
 } from "../check/pyvalue.js";
 import { parsePythonExpression, type PyNode, type PythonParseOptions } from "./python-ast.js";
@@ -259,53 +260,21 @@ export function unparse(n: PyNode, prec: P = P.TEST): string {
       return `${n.lower ? unparse(n.lower) : ""}:${n.upper ? unparse(n.upper) : ""}${n.step ? `:${unparse(n.step)}` : ""}`;
     case "starred":
       return `*${unparse(n.value, P.EXPR)}`;
+    case "named": {
+      const s = `${n.target} := ${unparse(n.value, P.ATOM)}`;
+      return prec > P.NAMED_EXPR ? `(${s})` : s;
+    }
   }
 }
 
 function unparseConst(n: Extract<PyNode, { k: "const" }>): string {
   if (n.ellipsis) return "...";
   const v = n.v;
-  if (typeof v === "string") return strLiteral(v);
+  // CPython's unparse writes str constants with repr() (quote-avoiding only inside f-strings)
+  if (typeof v === "string") return pyStrRepr(v);
   if (v instanceof PyFloat) return pyFloatRepr(v.value).replace("inf", "1e309");
   if (v instanceof PyOpaque) return v.kind === "complex" ? v.repr.replace("inf", "1e309") : v.repr;
   return pyRepr(v);
-}
-
-const NON_PRINTABLE = /[\p{C}\p{Z}]/u;
-
-function unicodeEscape(ch: string): string {
-  const cp = ch.codePointAt(0)!;
-  if (ch === "\\") return "\\\\";
-  if (ch === "\t") return "\\t";
-  if (ch === "\n") return "\\n";
-  if (ch === "\r") return "\\r";
-  if (cp < 0x100) return "\\x" + cp.toString(16).padStart(2, "0");
-  if (cp < 0x10000) return "\\u" + cp.toString(16).padStart(4, "0");
-  return "\\U" + cp.toString(16).padStart(8, "0");
-}
-
-/** CPython's `_Unparser._write_str_avoiding_backslashes`. */
-function strLiteral(s: string): string {
-  let escaped = "";
-  for (const ch of s) {
-    if (ch === "\n" || ch === "\t") escaped += ch;
-    else if (ch === "\\" || (ch !== " " && NON_PRINTABLE.test(ch))) escaped += unicodeEscape(ch);
-    else escaped += ch;
-  }
-  let quotes = ["'", '"', '"""', "'''"];
-  if (escaped.includes("\n")) quotes = quotes.filter((q) => q.length === 3);
-  quotes = quotes.filter((q) => !escaped.includes(q));
-  if (quotes.length === 0) {
-    const r = pyRepr(s);
-    return r;
-  }
-  if (escaped.length > 0) {
-    const last = escaped[escaped.length - 1];
-    quotes.sort((a, b) => Number(a[0] === last) - Number(b[0] === last));
-    if (quotes[0]![0] === last) escaped = escaped.slice(0, -1) + "\\" + last;
-  }
-  const q = quotes[0]!;
-  return q + escaped + q;
 }
 
 // ---------------------------------------------------------------------------------------------
