@@ -215,7 +215,10 @@ export class PyJsonParser {
     this.pos = p;
     const text = s.slice(start, p);
     if (isFloat) return new PyFloat(Number(text));
-    if (p - intStart <= 15) return Number(text);
+    if (p - intStart <= 15) {
+      const n = Number(text);
+      return n === 0 ? 0 : n; // Python ints have no negative zero
+    }
     if (p - intStart > 4300) throw new LimitError("integer literal longer than 4300 digits", start, this.grammar);
     return pyInt(BigInt(text));
   }
