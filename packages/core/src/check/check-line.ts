@@ -95,25 +95,56 @@ export function parseCheckLine(text: string, where: { file?: string; line?: numb
  */
 export class DocCache {
   private readonly map = new Map<string, PyValue>();
+  /** Most recently used entries, checked first with one `startsWith` (no scan, no hash). */
+  private readonly recent: Array<{ raw: string; value: PyValue }> = [];
   hits = 0;
   misses = 0;
   constructor(readonly capacity = 512) {}
+
+  /**
+   * If `text` holds, at `start`, the raw text of a recently used member, return it and its
+   * value. A complete JSON value is self-delimiting, so an exact prefix match is the member.
+   */
+  matchRecent(text: string, start: number): { raw: string; value: PyValue } | undefined {
+    const r = this.recent;
+    for (let i = 0; i < r.length; i++) {
+      const e = r[i]!;
+      // slice + === compares flat contents natively; startsWith walks sliced strings per char
+      if (text.slice(start, start + e.raw.length) === e.raw) {
+        if (i > 0) {
+          r.splice(i, 1);
+          r.unshift(e);
+        }
+        this.hits++;
+        return e;
+      }
+    }
+    return undefined;
+  }
 
   get(raw: string, parse: () => PyValue): PyValue {
     const v = this.map.get(raw);
     if (v !== undefined) {
       this.hits++;
+      this.remember(raw, v);
       return v;
     }
     this.misses++;
     const parsed = parse();
     if (this.map.size >= this.capacity) this.map.delete(this.map.keys().next().value!);
     this.map.set(raw, parsed);
+    this.remember(raw, parsed);
     return parsed;
+  }
+
+  private remember(raw: string, value: PyValue): void {
+    this.recent.unshift({ raw, value });
+    if (this.recent.length > 4) this.recent.pop();
   }
 
   clear(): void {
     this.map.clear();
+    this.recent.length = 0;
     this.hits = 0;
     this.misses = 0;
   }
@@ -144,9 +175,15 @@ function parseLineObject(text: string, cache: DocCache | null): PyValue {
       p.ws();
       if (key === "functions") {
         const start = p.pos;
-        const end = p.skipValue();
-        const raw = text.slice(start, end);
-        out.set(key, cache.get(raw, () => parsePyJson(raw, { grammar: "json" })));
+        const recent = cache.matchRecent(text, start);
+        if (recent) {
+          p.pos = start + recent.raw.length;
+          out.set(key, recent.value);
+        } else {
+          const end = p.skipValue();
+          const raw = text.slice(start, end);
+          out.set(key, cache.get(raw, () => parsePyJson(raw, { grammar: "json" })));
+        }
       } else out.set(key, p.value());
       p.ws();
       const c = p.peek();

@@ -223,6 +223,22 @@ export class PyJsonParser {
     return pyInt(BigInt(text));
   }
 
+  /**
+   * Offset of the next `"`, `\\` or control character at or after `from`, or -1. Short runs are
+   * scanned inline; long ones jump at native regex speed (`test` allocates no match object).
+   */
+  private nextSpecial(from: number): number {
+    const s = this.s;
+    const end = Math.min(s.length, from + 24);
+    for (let p = from; p < end; p++) {
+      const c = s.charCodeAt(p);
+      if (c === 34 || c === 92 || c < 32) return p;
+    }
+    if (end >= s.length) return -1;
+    SPECIAL.lastIndex = end;
+    return SPECIAL.test(s) ? SPECIAL.lastIndex - 1 : -1;
+  }
+
   /** End offset of the string literal starting at `start` (a `"`), without building it. */
   private skipString(start: number): number {
     const s = this.s;
@@ -241,69 +257,21 @@ export class PyJsonParser {
   string(): string {
     const s = this.s;
     const start = this.pos;
-    // Jump to the next quote, backslash or control character at native regex speed.
-    SPECIAL.lastIndex = start + 1;
-    let m = SPECIAL.exec(s);
-    if (m === null) this.fail("unterminated string", start);
-    let p = m.index;
+    let p = this.nextSpecial(start + 1);
+    if (p < 0) this.fail("unterminated string", start);
     if (s.charCodeAt(p) === 34) {
       this.pos = p + 1;
       return s.slice(start + 1, p);
     }
-    let out = s.slice(start + 1, p);
-    for (;;) {
-      if (p >= s.length) this.fail("unterminated string", start);
-      const c = s.charCodeAt(p);
-      if (c === 34) {
-        this.pos = p + 1;
-        return out;
-      }
-      if (c < 32) this.fail("invalid control character in string", p);
-      if (c !== 92) {
-        SPECIAL.lastIndex = p;
-        m = SPECIAL.exec(s);
-        if (m === null) this.fail("unterminated string", start);
-        out += s.slice(p, m.index);
-        p = m.index;
-        continue;
-      }
-      const esc = s[p + 1];
-      switch (esc) {
-        case '"':
-          out += '"';
-          break;
-        case "\\":
-          out += "\\";
-          break;
-        case "/":
-          out += "/";
-          break;
-        case "b":
-          out += "\b";
-          break;
-        case "f":
-          out += "\f";
-          break;
-        case "n":
-          out += "\n";
-          break;
-        case "r":
-          out += "\r";
-          break;
-        case "t":
-          out += "\t";
-          break;
-        case "u": {
-          const hex = s.slice(p + 2, p + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail("invalid \\uXXXX escape", p);
-          out += String.fromCharCode(parseInt(hex, 16));
-          p += 6;
-          continue;
-        }
-        default:
-          this.fail("invalid \\escape", p);
-      }
-      p += 2;
+    if (s.charCodeAt(p) !== 92) this.fail("invalid control character in string", p);
+    // Escapes: find the closing quote and let the engine unescape the literal. JSON's escape
+    // rules are Python's (\" \\ \/ \b \f \n \r \t \uXXXX; raw control characters refused).
+    const end = this.skipString(start);
+    try {
+      this.pos = end;
+      return JSON.parse(s.slice(start, end)) as string;
+    } catch {
+      return this.fail("invalid string literal (bad escape or control character)", start);
     }
   }
 

@@ -60,11 +60,6 @@ const KEYWORDS = new Set([
   "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ]);
 
-const OPERATORS = [
-  "**=", "//=", ">>=", "<<=", "...", "->", ":=",
-  "**", "//", "<<", ">>", "<=", ">=", "==", "!=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=",
-  "+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "=",
-];
 
 const ID_START = /[\p{L}\p{Nl}_\u1885\u1886\u2118\u212e\u309b\u309c]/u;
 const ID_CONTINUE = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}_\u00b7\u0387\u1369-\u1371\u19da\u1885\u1886\u2118\u212e\u309b\u309c]/u;
@@ -88,6 +83,11 @@ class Tokenizer {
     while (true) {
       // whitespace, comments, line continuations; newlines are only allowed inside brackets
       for (;;) {
+        const cc = s.charCodeAt(this.pos);
+        if (cc === 32 || cc === 9 || cc === 12) {
+          this.pos++;
+          continue;
+        }
         const c = s[this.pos];
         if (c === " " || c === "\t" || c === "\f") this.pos++;
         else if (c === "#") {
@@ -113,7 +113,23 @@ class Tokenizer {
         this.number();
         continue;
       }
-      if (ID_START.test(String.fromCodePoint(code))) {
+      if (isAsciiIdStart(code)) {
+        let p = start + 1;
+        let cc = s.charCodeAt(p);
+        while (isAsciiIdContinue(cc)) cc = s.charCodeAt(++p);
+        if (!(cc > 0x7f)) {
+          const q = s[p];
+          if ((q === "'" || q === '"') && p - start <= 2 && /^(r|u|b|br|rb|f|fr|rf)$/i.test(s.slice(start, p))) {
+            this.string(start, p, s.slice(start, p).toLowerCase());
+            continue;
+          }
+          this.pos = p;
+          this.tokens.push({ kind: "name", text: s.slice(start, p), pos: start });
+          continue;
+        }
+        // a non-ASCII character follows: take the full Unicode path below
+      }
+      if (code > 0x7f ? ID_START.test(String.fromCodePoint(code)) : isAsciiIdStart(code)) {
         let p = start + (code > 0xffff ? 2 : 1);
         for (;;) {
           const cp = s.codePointAt(p);
@@ -139,13 +155,7 @@ class Tokenizer {
         this.string(start, start, "");
         continue;
       }
-      let op: string | undefined;
-      for (const o of OPERATORS) {
-        if (s.startsWith(o, start)) {
-          op = o;
-          break;
-        }
-      }
+      const op = matchOperator(s, start);
       if (op === undefined) {
         if (c === "!") this.fail("invalid syntax", start);
         this.fail(`invalid character ${JSON.stringify(c)}`, start);
@@ -166,6 +176,18 @@ class Tokenizer {
   private number(): void {
     const s = this.s;
     const start = this.pos;
+    // fast path: a plain decimal int of up to 15 digits not followed by anything number-like
+    let e = start;
+    let c = s.charCodeAt(e);
+    while (c >= 48 && c <= 57 && e - start < 16) c = s.charCodeAt(++e);
+    if (e > start && e - start <= 15 && !(c === 46 || c === 95 || c === 101 || c === 69 || c === 106 || c === 74 || isAsciiIdContinue(c) || c > 0x7f)) {
+      if (e - start > 1 && s.charCodeAt(start) === 48) {
+        if (!/^0+$/.test(s.slice(start, e))) this.fail("leading zeros in decimal integer literals are not permitted", start);
+      }
+      this.pos = e;
+      this.tokens.push({ kind: "number", text: s.slice(start, e), pos: start, value: Number(s.slice(start, e)) });
+      return;
+    }
     const rest = s.slice(start, start + 4400);
     let m: RegExpExecArray | null;
     let value: PyValue;
@@ -305,6 +327,28 @@ class Tokenizer {
     this.pos = p;
     this.tokens.push({ kind: "string", text: s.slice(start, p), pos: start, value: out, bytes });
   }
+}
+
+function isAsciiIdStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isAsciiIdContinue(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
+}
+
+const THREE_CHAR_OPS = new Set(["**=", "//=", ">>=", "<<=", "..."]);
+const TWO_CHAR_OPS = new Set(["->", ":=", "**", "//", "<<", ">>", "<=", ">=", "==", "!=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@="]);
+const ONE_CHAR_OPS = new Set(["+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "="]);
+
+/** The longest Python operator or delimiter at `i`, or undefined. */
+function matchOperator(s: string, i: number): string | undefined {
+  const three = s.slice(i, i + 3);
+  if (THREE_CHAR_OPS.has(three)) return three;
+  const two = three.slice(0, 2);
+  if (TWO_CHAR_OPS.has(two)) return two;
+  const one = three.slice(0, 1);
+  return ONE_CHAR_OPS.has(one) ? one : undefined;
 }
 
 function isDigit(c: string): boolean {
