@@ -88,10 +88,11 @@ export function parseCheckLine(text: string, where: { file?: string; line?: numb
 }
 
 /**
- * A bounded cache of parsed `functions` members keyed by their raw JSON text. Scoring many
+ * A bounded cache of parsed `functions` and `possible_answer` members keyed by their raw JSON
+ * text (the same text always parses to the same value, so one cache serves both). Scoring many
  * outputs of the same prompt (RL rollouts, the modes and variants of one BFCL entry, live
- * entries sharing tool docs) then parses each tool list once. The cached values are never
- * mutated. Oldest entries are evicted first.
+ * entries sharing tool docs) then parses each tool list and answer once. The cached values are
+ * never mutated. Oldest entries are evicted first.
  */
 export class DocCache {
   private readonly map = new Map<string, PyValue>();
@@ -153,7 +154,7 @@ export class DocCache {
 /** The process-wide cache {@link parseCheckLine} uses unless given another (or null). */
 export const defaultDocCache = new DocCache();
 
-/** Parse a line's top-level object, taking `functions` from the cache when its text was seen. */
+/** Parse a line's top-level object, taking `functions` and `possible_answer` from the cache when their text was seen. */
 function parseLineObject(text: string, cache: DocCache | null): PyValue {
   if (cache === null) return parsePyJson(text, { grammar: "json" });
   const p = new PyJsonParser(text, { grammar: "json" });
@@ -173,7 +174,7 @@ function parseLineObject(text: string, cache: DocCache | null): PyValue {
       if (p.peek() !== 58) p.fail("expecting ':' delimiter");
       p.pos++;
       p.ws();
-      if (key === "functions") {
+      if (key === "functions" || key === "possible_answer") {
         const start = p.pos;
         const recent = cache.matchRecent(text, start);
         if (recent) {

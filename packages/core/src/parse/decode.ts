@@ -100,8 +100,12 @@ function decodePromptMode(raw: PyValue, mode: "prompt" | "json", language: Synta
   }
 }
 
+/** Python's `\s` at `i` (ASCII fast path; the Unicode set only above 0x7f and for \v\f\x1c-\x1f). */
 function isWs(s: string, i: number): boolean {
-  return i < s.length && isPyWhitespace(s.charCodeAt(i));
+  const c = s.charCodeAt(i);
+  if (c === 32 || c === 10) return true;
+  if (c > 32 && c < 0x85) return false;
+  return i < s.length && isPyWhitespace(c);
 }
 
 /**
