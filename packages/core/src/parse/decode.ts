@@ -114,12 +114,19 @@ function isWs(s: string, i: number): boolean {
  * computes, right to left, where the suffix `\s*(,\s*{.*?}\s*)*\]` can match from each position
  * and which `}` a lazy `.*?` settles on, which yields the same match as Python's `re`.
  */
+let scratch = new Int32Array(4096);
+
 export function findJsonCallList(s: string): [number, number] | undefined {
   const n = s.length;
   // suffixEnd[p]: end of the match of `\s*(,\s*{.*?}\s*)*\]` starting at p, or -1.
   // braceOk[p]: smallest q >= p with s[q] === "}" and suffixEnd[q+1] >= 0, or -1.
-  const suffixEnd = new Int32Array(n + 2).fill(-1);
-  const braceOk = new Int32Array(n + 2).fill(-1);
+  // Both are filled right to left, every cell written before it is read; buffers are reused.
+  if (scratch.length < 2 * (n + 2)) scratch = new Int32Array(Math.max(2 * (n + 2), 2 * scratch.length));
+  const suffixEnd = scratch.subarray(0, n + 2);
+  const braceOk = scratch.subarray(n + 2, 2 * (n + 2));
+  suffixEnd[n + 1] = -1;
+  braceOk[n] = -1;
+  braceOk[n + 1] = -1;
   for (let p = n; p >= 0; p--) {
     let m = p;
     while (isWs(s, m)) m++;

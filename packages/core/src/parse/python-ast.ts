@@ -40,7 +40,10 @@ export interface PyKeyword {
 export interface PythonParseOptions {
   /** @default 1_048_576 */
   maxLength?: number;
-  /** Maximum nesting of brackets and operators. @default 100 */
+  /**
+   * Maximum nesting of unary operators, conditional expressions and brackets in the parser
+   * (brackets are also capped at 200, as CPython's tokenizer does). @default 1000
+   */
   maxDepth?: number;
 }
 
@@ -65,6 +68,7 @@ const ID_START = /[\p{L}\p{Nl}_\u1885\u1886\u2118\u212e\u309b\u309c]/u;
 const ID_CONTINUE = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}_\u00b7\u0387\u1369-\u1371\u19da\u1885\u1886\u2118\u212e\u309b\u309c]/u;
 
 const GRAMMAR = "python";
+const MAX_BRACKETS = 200;
 
 class Tokenizer {
   private pos = 0;
@@ -160,7 +164,10 @@ class Tokenizer {
         if (c === "!") this.fail("invalid syntax", start);
         this.fail(`invalid character ${JSON.stringify(c)}`, start);
       }
-      if (op === "(" || op === "[" || op === "{") this.depth++;
+      if (op === "(" || op === "[" || op === "{") {
+        // CPython's tokenizer: "too many nested parentheses" at 200 levels
+        if (++this.depth >= MAX_BRACKETS) throw new LimitError(`too many nested parentheses (${MAX_BRACKETS})`, start, GRAMMAR);
+      }
       else if (op === ")" || op === "]" || op === "}") {
         this.depth--;
         if (this.depth < 0) this.fail(`unmatched '${op}'`, start);
@@ -242,8 +249,14 @@ class Tokenizer {
       if (!triple && (c === "\n" || c === "\r")) this.fail("unterminated string literal", start);
       if (bytes && c.charCodeAt(0) > 0x7f) this.fail("bytes can only contain ASCII literal characters", p);
       if (c !== "\\") {
-        out += c;
-        p++;
+        // copy the run up to the next quote, backslash or line break in one slice
+        let r = p + 1;
+        for (; r < s.length; r++) {
+          const cc = s.charCodeAt(r);
+          if (cc === 92 || cc === 10 || cc === 13 || s[r] === q || (bytes && cc > 0x7f)) break;
+        }
+        out += s.slice(p, r);
+        p = r;
         continue;
       }
       const e = s[p + 1];
@@ -337,18 +350,38 @@ function isAsciiIdContinue(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
 }
 
-const THREE_CHAR_OPS = new Set(["**=", "//=", ">>=", "<<=", "..."]);
-const TWO_CHAR_OPS = new Set(["->", ":=", "**", "//", "<<", ">>", "<=", ">=", "==", "!=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@="]);
-const ONE_CHAR_OPS = new Set(["+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "="]);
-
-/** The longest Python operator or delimiter at `i`, or undefined. */
+/** The longest Python operator or delimiter at `i`, or undefined (no substring allocation on the common path). */
 function matchOperator(s: string, i: number): string | undefined {
-  const three = s.slice(i, i + 3);
-  if (THREE_CHAR_OPS.has(three)) return three;
-  const two = three.slice(0, 2);
-  if (TWO_CHAR_OPS.has(two)) return two;
-  const one = three.slice(0, 1);
-  return ONE_CHAR_OPS.has(one) ? one : undefined;
+  const c = s.charCodeAt(i);
+  const d = s.charCodeAt(i + 1);
+  const e = s.charCodeAt(i + 2);
+  switch (c) {
+    case 40: return "(";
+    case 41: return ")";
+    case 91: return "[";
+    case 93: return "]";
+    case 123: return "{";
+    case 125: return "}";
+    case 44: return ",";
+    case 59: return ";";
+    case 126: return "~";
+    case 61: return d === 61 ? "==" : "=";
+    case 58: return d === 61 ? ":=" : ":";
+    case 46: return d === 46 && e === 46 ? "..." : ".";
+    case 33: return d === 61 ? "!=" : undefined;
+    case 45: return d === 62 ? "->" : d === 61 ? "-=" : "-";
+    case 43: return d === 61 ? "+=" : "+";
+    case 37: return d === 61 ? "%=" : "%";
+    case 64: return d === 61 ? "@=" : "@";
+    case 38: return d === 61 ? "&=" : "&";
+    case 124: return d === 61 ? "|=" : "|";
+    case 94: return d === 61 ? "^=" : "^";
+    case 42: return d === 42 ? (e === 61 ? "**=" : "**") : d === 61 ? "*=" : "*";
+    case 47: return d === 47 ? (e === 61 ? "//=" : "//") : d === 61 ? "/=" : "/";
+    case 60: return d === 60 ? (e === 61 ? "<<=" : "<<") : d === 61 ? "<=" : "<";
+    case 62: return d === 62 ? (e === 61 ? ">>=" : ">>") : d === 61 ? ">=" : ">";
+  }
+  return undefined;
 }
 
 function isDigit(c: string): boolean {
@@ -374,6 +407,14 @@ function bytesRepr(s: string): string {
 }
 
 const COMPARE_OPS = new Set(["<", ">", "==", ">=", "<=", "!="]);
+const BIN_LEVELS: ReadonlyArray<ReadonlySet<string>> = [
+  new Set(["|"]),
+  new Set(["^"]),
+  new Set(["&"]),
+  new Set(["<<", ">>"]),
+  new Set(["+", "-"]),
+  new Set(["*", "/", "//", "%", "@"]),
+];
 
 class Parser {
   private i = 0;
@@ -467,7 +508,6 @@ class Parser {
 
   private test(): PyNode {
     if (this.isName("lambda")) this.fail("lambda is not supported");
-    this.enter();
     const pos = this.t.pos;
     const body = this.orTest();
     if (this.isName("if")) {
@@ -475,11 +515,11 @@ class Parser {
       const test = this.orTest();
       if (!this.isName("else")) this.fail("expected 'else' after 'if' expression");
       this.i++;
+      this.enter();
       const orelse = this.test();
       this.leave();
       return { k: "ifexp", body, test, orelse, pos };
     }
-    this.leave();
     return body;
   }
 
@@ -550,28 +590,26 @@ class Parser {
     return ops.length === 0 ? left : { k: "compare", left, ops, comparators, pos };
   }
 
-  private binary(next: () => PyNode, ops: readonly string[]): PyNode {
-    this.enter();
-    let left = next();
+  /** Binary operator levels, loosest first: `|`, `^`, `&`, shifts, `+ -`, `* / // % @`. */
+  private binary(level: number): PyNode {
+    if (level === BIN_LEVELS.length) return this.factor();
+    const ops = BIN_LEVELS[level]!;
+    let left = this.binary(level + 1);
     for (;;) {
       const t = this.t;
-      if (t.kind !== "op" || !ops.includes(t.text)) break;
+      if (t.kind !== "op" || !ops.has(t.text)) break;
       this.i++;
-      const right = next();
+      const right = this.binary(level + 1);
       left = { k: "bin", op: t.text as BinOp, left, right, pos: t.pos };
     }
-    this.leave();
     return left;
   }
 
-  private orExpr = (): PyNode => this.binary(this.xorExpr, ["|"]);
-  private xorExpr = (): PyNode => this.binary(this.andExpr, ["^"]);
-  private andExpr = (): PyNode => this.binary(this.shiftExpr, ["&"]);
-  private shiftExpr = (): PyNode => this.binary(this.arith, ["<<", ">>"]);
-  private arith = (): PyNode => this.binary(this.term, ["+", "-"]);
-  private term = (): PyNode => this.binary(this.factor, ["*", "/", "//", "%", "@"]);
+  private orExpr(): PyNode {
+    return this.binary(0);
+  }
 
-  private factor = (): PyNode => {
+  private factor(): PyNode {
     const t = this.t;
     if (t.kind === "op" && (t.text === "-" || t.text === "+" || t.text === "~")) {
       this.i++;
@@ -581,7 +619,7 @@ class Parser {
       return { k: "unary", op: t.text as "-" | "+" | "~", operand, pos: t.pos };
     }
     return this.power();
-  };
+  }
 
   private power(): PyNode {
     if (this.isName("await")) this.fail("await is not supported");
@@ -845,5 +883,5 @@ export function parsePythonExpression(source: string, options: PythonParseOption
   const nul = source.indexOf("\0");
   if (nul >= 0) throw new ParseError("source code string cannot contain null bytes", nul, GRAMMAR);
   const toks = new Tokenizer(source).run();
-  return new Parser(toks, options.maxDepth ?? 100).parseEval();
+  return new Parser(toks, options.maxDepth ?? 1000).parseEval();
 }
