@@ -57,18 +57,26 @@ export const DEFAULT_TREE_SITTER_TIMEOUT_MS = 1000;
 
 const GRAMMAR = "java";
 
-let parser: TsParser | undefined;
+const parsers = new Map<string, TsParser>();
 
-/** One tree-sitter parser for tree-sitter-java 0.21.0, created on first use. */
-function javaParser(): TsParser {
-  if (parser === undefined) {
+/**
+ * One tree-sitter parser per grammar package (`tree-sitter-java` 0.21.0,
+ * `tree-sitter-javascript` 0.21.4: BFCL's pins), created on first use and reused.
+ */
+export function treeSitterParser(grammar: "tree-sitter-java" | "tree-sitter-javascript"): TsParser {
+  let p = parsers.get(grammar);
+  if (p === undefined) {
     const require = createRequire(import.meta.url);
     const Parser = require("tree-sitter") as new () => TsParser;
-    const p = new Parser();
-    p.setLanguage(require("tree-sitter-java"));
-    parser = p;
+    p = new Parser();
+    p.setLanguage(require(grammar));
+    parsers.set(grammar, p);
   }
-  return parser;
+  return p;
+}
+
+function javaParser(): TsParser {
+  return treeSitterParser("tree-sitter-java");
 }
 
 /** UTF-16 units handed to tree-sitter per read; the binding fails on one string over 32 Ki units. */

@@ -6,13 +6,13 @@
  * the first call statement. Unlike the Java decoder it takes node text properly (UTF-8 decoded),
  * and it keeps each argument's source text verbatim, only dropping one pair of surrounding quotes.
  */
-import { createRequire } from "node:module";
 import { ParseError } from "../errors.js";
 import { PyDict, type PyValue } from "../check/pyvalue.js";
 import {
   assertEncodable,
   parseInChunks,
   sexpErrorOffset,
+  treeSitterParser,
   type TreeSitterDecodeOptions,
   type TsNode,
   type TsParser,
@@ -20,18 +20,8 @@ import {
 
 const GRAMMAR = "javascript";
 
-let parser: TsParser | undefined;
-
-/** One tree-sitter parser for tree-sitter-javascript 0.21.4, created on first use. */
 function javascriptParser(): TsParser {
-  if (parser === undefined) {
-    const require = createRequire(import.meta.url);
-    const Parser = require("tree-sitter") as new () => TsParser;
-    const p = new Parser();
-    p.setLanguage(require("tree-sitter-javascript"));
-    parser = p;
-  }
-  return parser;
+  return treeSitterParser("tree-sitter-javascript");
 }
 
 function childAt(node: TsNode, index: number): TsNode {
