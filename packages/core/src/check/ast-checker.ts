@@ -161,9 +161,12 @@ function typeOf(v: PyValue): PyType | string {
 }
 
 const STANDARDIZE = /[ ,./\-_*^]/g;
+/** Anything `standardize_string` would change: a dropped character, upper case, `'`, non-ASCII. */
+const NEEDS_STANDARDIZE = /[ ,./\-_*^A-Z'\u0080-\uffff]/;
 
-/** BFCL `standardize_string`. */
+/** BFCL `standardize_string`: drop spaces and `,./-_*^`, lower-case, `'` → `"`. */
 export function standardizeString(s: string): string {
+  if (!NEEDS_STANDARDIZE.test(s)) return s;
   return s.replace(STANDARDIZE, "").toLowerCase().replace(/'/g, '"');
 }
 
