@@ -109,6 +109,11 @@ describe("parsePyJson", () => {
     expect(d.values).toEqual([3, 2]);
   });
 
+  it("refuses a long unterminated string with escapes promptly (no regex backtracking blow-up)", () => {
+    expect(() => parsePyJson('"\\n' + "ab".repeat(100_000))).toThrow(/unterminated string/);
+    expect(() => parsePyJson('["\\"' + 'x\\"'.repeat(50_000))).toThrow(ParseError);
+  });
+
   it("refuses nesting past the depth limit", () => {
     expect(() => parsePyJson("[".repeat(300) + "]".repeat(300))).toThrow(/nesting deeper than 256/);
   });

@@ -241,16 +241,9 @@ export class PyJsonParser {
 
   /** End offset of the string literal starting at `start` (a `"`), without building it. */
   private skipString(start: number): number {
-    const s = this.s;
-    let p = start + 1;
-    for (;;) {
-      const q = s.indexOf('"', p);
-      if (q < 0) this.fail("unterminated string", start);
-      let b = q - 1;
-      while (s.charCodeAt(b) === 92) b--;
-      if ((q - 1 - b) % 2 === 0) return q + 1;
-      p = q + 1;
-    }
+    STRING_BODY.lastIndex = start + 1;
+    if (!STRING_BODY.test(this.s)) this.fail("unterminated string", start);
+    return STRING_BODY.lastIndex;
   }
 
   /** Parse a string at `pos` (which must be a `"`). */
@@ -343,6 +336,12 @@ export class PyJsonParser {
 }
 
 const SPECIAL = /["\\\x00-\x1f]/g;
+/**
+ * The rest of a JSON string literal after its opening quote, then `"`. Written as an unrolled
+ * loop (`a*(\\.a*)*`): every repetition starts with a backslash, so there is one way to match
+ * and no backtracking blow-up when the quote is missing.
+ */
+const STRING_BODY = /[^"\\]*(?:\\[\s\S][^"\\]*)*"/y;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
