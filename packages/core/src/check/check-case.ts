@@ -2,7 +2,7 @@ import { CheckerCrashError, ParseError } from "../errors.js";
 import { asCallList, decodeOutput, TextResponseError, type DecodeOptions, type OutputMode } from "../parse/decode.js";
 import { astChecker, type AstCheckOptions, type CheckLanguage } from "./ast-checker.js";
 import type { PyValue } from "./pyvalue.js";
-import { categoryLanguage, tryV4Category, type Category } from "../schema/category.js";
+import { categoryLanguage, tryV4Category } from "../schema/category.js";
 
 export { categoryLanguage };
 
