@@ -67,6 +67,22 @@ describe("Python equality", () => {
     expect(d.get(true)).toBe("c");
   });
 
+  it("large dicts (indexed string keys) keep Python semantics", () => {
+    const d = new PyDict();
+    for (let i = 0; i < 20; i++) d.set(`k${i}`, i);
+    d.set(3, "int key");
+    d.set("k5", "replaced");
+    d.set(new PyFloat(3), "float key replaces int key");
+    expect(d.size).toBe(21);
+    expect(d.keys[5]).toBe("k5");
+    expect(d.get("k5")).toBe("replaced");
+    expect(d.get("k19")).toBe(19);
+    expect(d.get("k20")).toBeUndefined();
+    expect(d.get(3)).toBe("float key replaces int key");
+    expect(d.get("3")).toBeUndefined();
+    expect(d.indexOf("k0")).toBe(0);
+  });
+
   it("`in` uses Python equality", () => {
     expect(pyIn(new PyFloat(5), [5])).toBe(true);
     expect(pyIn("5", [5])).toBe(false);

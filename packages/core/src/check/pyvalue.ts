@@ -43,6 +43,11 @@ export class PyOpaque {
 export class PyDict {
   readonly keys: PyValue[] = [];
   readonly values: PyValue[] = [];
+  /**
+   * Positions of string keys, built once the dict grows past a few keys. Exact: a string is
+   * only ever equal to a string, so non-string keys never need it.
+   */
+  private strIndex: Map<string, number> | undefined;
 
   get size(): number {
     return this.keys.length;
@@ -52,6 +57,7 @@ export class PyDict {
   indexOf(key: PyValue): number {
     const keys = this.keys;
     if (typeof key === "string") {
+      if (this.strIndex !== undefined) return this.strIndex.get(key) ?? -1;
       for (let i = 0; i < keys.length; i++) if (keys[i] === key) return i;
       return -1;
     }
@@ -75,6 +81,15 @@ export class PyDict {
     else {
       this.keys.push(key);
       this.values.push(value);
+      if (this.strIndex !== undefined) {
+        if (typeof key === "string") this.strIndex.set(key, this.keys.length - 1);
+      } else if (this.keys.length > 8) {
+        const idx = new Map<string, number>();
+        this.keys.forEach((k, j) => {
+          if (typeof k === "string") idx.set(k, j);
+        });
+        this.strIndex = idx;
+      }
     }
   }
 
