@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runCheck } from "./check.js";
 
 const bin = fileURLToPath(new URL("../../dist/bin.js", import.meta.url));
@@ -33,8 +33,14 @@ async function run(args: string[], stdin = ""): Promise<{ code: number; out: str
   return { code, out, err };
 }
 
+const tmpDirs: string[] = [];
+afterAll(() => {
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+});
+
 function tmpFile(content: string): string {
   const dir = mkdtempSync(join(tmpdir(), "advfc-check-"));
+  tmpDirs.push(dir);
   const f = join(dir, "in.jsonl");
   writeFileSync(f, content);
   return f;
