@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { checkRawLine } from "@advfc/core";
+import { BFCL_V4_CATEGORIES, checkRawLine, OUTPUT_MODES } from "@advfc/core";
 import { beforeAll, describe, expect, it } from "vitest";
 
 // The demo's data: hand-written model outputs for real BFCL v4 entries (examples/README.md).
@@ -85,24 +85,8 @@ describe("examples/bfcl-results.jsonl", () => {
 
   it("covers every BFCL single-turn category and every output mode", () => {
     const rows = lines.map((l) => JSON.parse(l) as { category: string; mode: string });
-    expect(new Set(rows.map((r) => r.category))).toEqual(
-      new Set([
-        "simple_python",
-        "simple_java",
-        "simple_javascript",
-        "multiple",
-        "parallel",
-        "parallel_multiple",
-        "irrelevance",
-        "live_simple",
-        "live_multiple",
-        "live_parallel",
-        "live_parallel_multiple",
-        "live_irrelevance",
-        "live_relevance",
-      ]),
-    );
-    expect(new Set(rows.map((r) => r.mode))).toEqual(new Set(["prompt", "json", "hermes", "openai"]));
+    expect(new Set(rows.map((r) => r.category))).toEqual(new Set(BFCL_V4_CATEGORIES));
+    expect(new Set(rows.map((r) => r.mode))).toEqual(new Set(OUTPUT_MODES));
   });
 
   it.each(lines.map((text, i) => [ids[i]!, text, i + 1] as const))("%s gets BFCL's verdict", (id, text, line) => {
