@@ -1,4 +1,4 @@
-import { CheckerCrashError, ParseError } from "../errors.js";
+import { CheckerCrashError, InvalidInputError, ParseError } from "../errors.js";
 import { asCallList, decodeOutput, TextResponseError, type DecodeOptions, type OutputMode } from "../parse/decode.js";
 import { astChecker, type AstCheckOptions, type CheckLanguage } from "./ast-checker.js";
 import type { PyValue } from "./pyvalue.js";
@@ -55,7 +55,8 @@ export interface CheckCaseResult {
  */
 export function checkCase(input: CheckCaseInput, options: CheckCaseOptions = {}): CheckCaseResult {
   const category = normalizeCategory(input.category);
-  if (category === undefined) throw new TypeError(`unknown category ${JSON.stringify(input.category)}`);
+  if (category === undefined)
+    throw new InvalidInputError(`Expected a BFCL single-turn category (v4, or v3 spelling) but received ${JSON.stringify(input.category)}`, { field: "category" });
   const relevance = isRelevanceCategory(category);
   const language: CheckLanguage = relevance ? "python" : categoryLanguage(category);
 
@@ -107,7 +108,7 @@ export function checkCase(input: CheckCaseInput, options: CheckCaseOptions = {})
       decoded: decoded!,
     };
   if (!Array.isArray(input.possibleAnswer))
-    throw new TypeError(`possible_answer must be BFCL's ground_truth list for category ${category}`);
+    throw new InvalidInputError(`Expected BFCL's ground_truth list for category ${category}`, { field: "possible_answer" });
   try {
     const r = astChecker(input.functions, calls, input.possibleAnswer, language, category, options);
     return { valid: r.valid, errorType: r.errorType, errors: r.errors, outcome, decoded: decoded! };
