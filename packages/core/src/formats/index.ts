@@ -6,3 +6,4 @@ export * from "./python-json.js";
 export * from "./result.js";
 export * from "./samples.js";
 export * from "./xlam.js";
+export * from "./record.js";

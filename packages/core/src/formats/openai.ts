@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { InvalidInputError } from "../errors.js";
 import type { ExpectedCall } from "../schema/expected.js";
-import type { Language } from "../schema/language.js";
 import type { Message } from "../schema/message.js";
-import { type Sample, SampleSchema } from "../schema/sample.js";
+import type { Sample } from "../schema/sample.js";
 import type { Tool } from "../schema/tool.js";
 import { validate } from "../schema/validate.js";
 import { inferCategory } from "./infer-category.js";
-import { inputLabel, type JsonLinesInput, readJsonLines } from "./jsonl.js";
+import type { JsonLinesInput } from "./jsonl.js";
+import { assembleSample, convertJsonLines, expectedCallFromArgs, floatsUnder, type RecordConvertOptions } from "./record.js";
 import { parseJsonWithFloats } from "./python-json.js";
 import type { ConvertItem } from "./result.js";
 
@@ -70,17 +70,8 @@ const ROLE_MAP: Record<string, Message["role"]> = {
   tool: "tool",
 };
 
-/** Options of {@link openaiToSample} and {@link readOpenAI}. */
-export interface OpenAIOptions {
-  /** Name for errors and `source.file`. */
-  file?: string;
-  /** Language of the calls. @default "python" */
-  language?: Language;
-  /** Prefix of generated ids for records without `id`. @default "openai" */
-  idPrefix?: string;
-  /** Force a category (v3 or v4 spelling) instead of inferring it. */
-  category?: string;
-}
+/** Options of {@link openaiToSample} and {@link readOpenAI} (`idPrefix` defaults to "openai"). */
+export type OpenAIOptions = RecordConvertOptions;
 
 /**
  * Convert one chat-log record (see the module comment).
@@ -129,18 +120,10 @@ export function openaiToSample(record: unknown, line: number, options: OpenAIOpt
       }
     } else {
       args = tc.function.arguments ?? {};
-      const prefix = `/messages/${answerAt}/tool_calls/${j}/function/arguments`;
-      argFloats = floats.filter((p) => p.startsWith(prefix + "/")).map((p) => p.slice(prefix.length));
+      argFloats = floatsUnder(floats, `/messages/${answerAt}/tool_calls/${j}/function/arguments`);
     }
     const obj = validate(z.record(z.string(), z.unknown()), args, { ...where, field });
-    const wrapped: Record<string, unknown[]> = {};
-    for (const [k, v] of Object.entries(obj)) wrapped[k] = [v];
-    const pyFloats = argFloats.map((p) => {
-      const rest = p.slice(1);
-      const slash = rest.indexOf("/");
-      return slash < 0 ? `/${rest}/0` : `/${rest.slice(0, slash)}/0${rest.slice(slash)}`;
-    });
-    return pyFloats.length > 0 ? { name: tc.function.name, args: wrapped, pyFloats } : { name: tc.function.name, args: wrapped };
+    return expectedCallFromArgs(tc.function.name, obj, argFloats);
   });
 
   const tools: Tool[] = (r.tools ?? []).map((t) => {
@@ -152,30 +135,7 @@ export function openaiToSample(record: unknown, line: number, options: OpenAIOpt
       ...rest,
     };
   });
-  const language = options.language ?? "python";
-  const expected: Sample["expected"] = calls.length === 0 ? { abstain: true } : { calls };
-  const meta: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) if (!KNOWN.has(k)) meta[k] = v;
-
-  return validate(
-    SampleSchema,
-    {
-      id: r.id === undefined ? `${options.idPrefix ?? "openai"}_${line}` : String(r.id),
-      messages,
-      tools,
-      expected,
-      category: options.category ?? inferCategory(expected, tools.length, language),
-      language,
-      source: {
-        format: "openai",
-        ...(options.file !== undefined ? { file: options.file } : {}),
-        line,
-        ...(r.id !== undefined ? { id: String(r.id) } : {}),
-      },
-      ...(Object.keys(meta).length > 0 ? { meta } : {}),
-    },
-    { ...where, field: "sample" },
-  );
+  return assembleSample("openai", r, KNOWN, { messages, tools, calls }, line, options);
 }
 
 function toMessage(m: z.output<typeof OpenAIMessageSchema>, i: number, where: { file?: string; line: number }): Message {
@@ -208,18 +168,8 @@ function contentText(c: string | null | unknown[] | undefined): string {
  * Stream an OpenAI chat-log JSON Lines file (`"-"` = stdin) as samples; malformed lines are
  * yielded as errors and reading goes on.
  */
-export async function* readOpenAI(input: JsonLinesInput, options: OpenAIOptions & { signal?: AbortSignal } = {}): AsyncGenerator<ConvertItem> {
-  const file = inputLabel(input, options.file);
-  for await (const l of readJsonLines(input, { file, pyFloats: true, signal: options.signal })) {
-    if (l.error) {
-      yield { line: l.line, error: l.error };
-      continue;
-    }
-    try {
-      yield { line: l.line, sample: openaiToSample(l.value, l.line, { ...options, file }, l.floats) };
-    } catch (e) {
-      if (e instanceof InvalidInputError) yield { line: l.line, error: e };
-      else throw e;
-    }
-  }
+export function readOpenAI(input: JsonLinesInput, options: OpenAIOptions & { signal?: AbortSignal } = {}): AsyncGenerator<ConvertItem> {
+  return convertJsonLines(input, { file: options.file, signal: options.signal, pyFloats: true }, (value, line, file, floats) =>
+    openaiToSample(value, line, { ...options, file }, floats),
+  );
 }

@@ -1,7 +1,7 @@
-import { InvalidInputError } from "../errors.js";
 import { type Sample, SampleSchema } from "../schema/sample.js";
 import { validate } from "../schema/validate.js";
-import { formatJsonLine, inputLabel, type JsonLinesInput, readJsonLines, writeJsonLines } from "./jsonl.js";
+import { formatJsonLine, type JsonLinesInput, writeJsonLines } from "./jsonl.js";
+import { convertJsonLines } from "./record.js";
 import type { ConvertItem } from "./result.js";
 
 /**
@@ -18,20 +18,8 @@ export function sampleToJsonLine(sample: Sample): string {
  * Stream a canonical samples file (`"-"` = stdin). Each line is validated against
  * {@link SampleSchema}; bad lines are yielded as errors and reading goes on.
  */
-export async function* readSamples(input: JsonLinesInput, options: { file?: string; signal?: AbortSignal } = {}): AsyncGenerator<ConvertItem> {
-  const file = inputLabel(input, options.file);
-  for await (const l of readJsonLines(input, { file, signal: options.signal })) {
-    if (l.error) {
-      yield { line: l.line, error: l.error };
-      continue;
-    }
-    try {
-      yield { line: l.line, sample: validate(SampleSchema, l.value, { file, line: l.line, field: "sample" }) };
-    } catch (e) {
-      if (e instanceof InvalidInputError) yield { line: l.line, error: e };
-      else throw e;
-    }
-  }
+export function readSamples(input: JsonLinesInput, options: { file?: string; signal?: AbortSignal } = {}): AsyncGenerator<ConvertItem> {
+  return convertJsonLines(input, options, (value, line, file) => validate(SampleSchema, value, { file, line, field: "sample" }));
 }
 
 /** Write samples as canonical JSON Lines to `out` (not ended). @returns the number written. */

@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { InvalidInputError } from "../errors.js";
-import type { ExpectedCall } from "../schema/expected.js";
-import type { Language } from "../schema/language.js";
-import { type Sample, SampleSchema } from "../schema/sample.js";
+import type { Sample } from "../schema/sample.js";
 import type { Tool } from "../schema/tool.js";
 import { validate } from "../schema/validate.js";
 import { inferCategory } from "./infer-category.js";
-import { inputLabel, type JsonLinesInput, readJsonLines } from "./jsonl.js";
+import type { JsonLinesInput } from "./jsonl.js";
+import { assembleSample, convertJsonLines, expectedCallFromArgs, floatsUnder, type RecordConvertOptions } from "./record.js";
 import { parseJsonWithFloats } from "./python-json.js";
 import type { ConvertItem } from "./result.js";
 
@@ -50,17 +49,8 @@ const XlamRecordSchema = z.looseObject({
 
 const KNOWN = new Set(["id", "query", "tools", "answers"]);
 
-/** Options of {@link xlamToSample} and {@link readXlam}. */
-export interface XlamOptions {
-  /** Name for errors and `source.file`. */
-  file?: string;
-  /** Language of the calls. @default "python" */
-  language?: Language;
-  /** Prefix of generated ids for records without `id`. @default "xlam" */
-  idPrefix?: string;
-  /** Force a category (v3 or v4 spelling) instead of inferring it. */
-  category?: string;
-}
+/** Options of {@link xlamToSample} and {@link readXlam} (`idPrefix` defaults to "xlam"). */
+export type XlamOptions = RecordConvertOptions;
 
 /**
  * Convert one xLAM record (see the module comment).
@@ -87,46 +77,8 @@ export function xlamToSample(record: unknown, line: number, options: XlamOptions
     answerFloats = floats.filter((p) => p.startsWith("/answers/")).map((p) => p.slice("/answers".length));
   }
   const answers = validate(z.array(XlamAnswerSchema), rawAnswers, { ...where, field: "answers" });
-  const calls: ExpectedCall[] = answers.map((a, i) => {
-    const args: Record<string, unknown[]> = {};
-    for (const [k, v] of Object.entries(a.arguments ?? {})) args[k] = [v];
-    // `/i/arguments/<param>/...` → `/<param>/0/...` (the value moved into a one-element list).
-    const prefix = `/${i}/arguments/`;
-    const pyFloats = answerFloats
-      .filter((p) => p.startsWith(prefix))
-      .map((p) => {
-        const rest = p.slice(prefix.length);
-        const slash = rest.indexOf("/");
-        return slash < 0 ? `/${rest}/0` : `/${rest.slice(0, slash)}/0${rest.slice(slash)}`;
-      });
-    return pyFloats.length > 0 ? { name: a.name, args, pyFloats } : { name: a.name, args };
-  });
-
-  const language = options.language ?? "python";
-  const expected: Sample["expected"] = calls.length === 0 ? { abstain: true } : { calls };
-  const meta: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) if (!KNOWN.has(k)) meta[k] = v;
-  const id = r.id === undefined ? `${options.idPrefix ?? "xlam"}_${line}` : String(r.id);
-
-  return validate(
-    SampleSchema,
-    {
-      id,
-      messages: [{ role: "user", content: r.query }],
-      tools,
-      expected,
-      category: options.category ?? inferCategory(expected, tools.length, language),
-      language,
-      source: {
-        format: "xlam",
-        ...(options.file !== undefined ? { file: options.file } : {}),
-        line,
-        ...(r.id !== undefined ? { id: String(r.id) } : {}),
-      },
-      ...(Object.keys(meta).length > 0 ? { meta } : {}),
-    },
-    { ...where, field: "sample" },
-  );
+  const calls = answers.map((a, i) => expectedCallFromArgs(a.name, a.arguments ?? {}, floatsUnder(answerFloats, `/${i}/arguments`)));
+  return assembleSample("xlam", r, KNOWN, { messages: [{ role: "user", content: r.query }], tools, calls }, line, options);
 }
 
 function parseEmbedded(text: string, field: string, where: { file?: string; line: number }): { value: unknown; floats: string[] } {
@@ -156,18 +108,8 @@ function xlamTool(t: z.output<typeof XlamToolSchema>): Tool {
  * Stream an xLAM JSON Lines file (`"-"` = stdin) as samples; malformed lines are yielded as
  * errors and reading goes on.
  */
-export async function* readXlam(input: JsonLinesInput, options: XlamOptions & { signal?: AbortSignal } = {}): AsyncGenerator<ConvertItem> {
-  const file = inputLabel(input, options.file);
-  for await (const l of readJsonLines(input, { file, pyFloats: true, signal: options.signal })) {
-    if (l.error) {
-      yield { line: l.line, error: l.error };
-      continue;
-    }
-    try {
-      yield { line: l.line, sample: xlamToSample(l.value, l.line, { ...options, file }, l.floats) };
-    } catch (e) {
-      if (e instanceof InvalidInputError) yield { line: l.line, error: e };
-      else throw e;
-    }
-  }
+export function readXlam(input: JsonLinesInput, options: XlamOptions & { signal?: AbortSignal } = {}): AsyncGenerator<ConvertItem> {
+  return convertJsonLines(input, { file: options.file, signal: options.signal, pyFloats: true }, (value, line, file, floats) =>
+    xlamToSample(value, line, { ...options, file }, floats),
+  );
 }
