@@ -20,7 +20,8 @@ Output (JSON Lines on standard output, one per valid input line, in input order)
    "outcome": "call"|"abstain"|"unparseable"}
 
 A malformed input line is reported on standard error with its line number and field; the
-other lines are still scored and the exit code is 1.
+other lines are still scored and the exit code is 1. On a terminal, standard error also shows
+the progress (lines scored and the rate) on long inputs.
 
 Options:
   --summary              print per-category accuracy and the BFCL aggregates to stderr
@@ -82,9 +83,21 @@ export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
   let malformed = 0;
   let lineNo = 0;
   let failure: Error | undefined;
+  // Progress for people: on a terminal only, at most once a second, overwritten in place.
+  const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
+  const started = Date.now();
+  let lastReport = started;
+  const report = (final: boolean) => {
+    const secs = (Date.now() - started) / 1000;
+    io.stderr.write(`\radvfc check: ${lineNo.toLocaleString("en-US")} lines, ${Math.round(lineNo / Math.max(secs, 1e-3)).toLocaleString("en-US")}/s${final ? "\n" : ""}`);
+  };
   try {
     for await (const text of rl) {
       lineNo++;
+      if (tty && (lineNo & 1023) === 0 && Date.now() - lastReport >= 1000) {
+        lastReport = Date.now();
+        report(false);
+      }
       if (text.trim() === "") continue;
       let result: ReturnType<typeof checkRawLine>;
       try {
@@ -107,6 +120,7 @@ export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
     failure = e as Error;
   }
   await out.flush();
+  if (tty && lastReport !== started) report(true);
   if (failure) {
     io.stderr.write(`advfc check: cannot read ${name}: ${failure.message}\n`);
     return 2;
