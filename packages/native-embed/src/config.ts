@@ -44,4 +44,9 @@ export const config = {
   get offline(): boolean {
     return flag("ADVFC_OFFLINE") || flag("HF_HUB_OFFLINE");
   },
+  /** ADVFC_EMBED_DEVICE=auto|cpu|cuda: default execution provider choice of the onnx embedder (default auto). */
+  get embedDevice(): "auto" | "cpu" | "cuda" {
+    const v = (process.env.ADVFC_EMBED_DEVICE ?? "").toLowerCase();
+    return v === "cpu" || v === "cuda" ? v : "auto";
+  },
 };
