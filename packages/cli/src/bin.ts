@@ -3,6 +3,7 @@ import { runCheck } from "./commands/check.js";
 import { runConvert } from "./commands/convert.js";
 import { runBench } from "./commands/bench.js";
 import { runDemo } from "./commands/demo.js";
+import { runEmbed } from "./commands/embed.js";
 import type { CommandIo } from "./io.js";
 
 const USAGE = `Usage: advfc <command> [options]
@@ -10,8 +11,9 @@ const USAGE = `Usage: advfc <command> [options]
 Commands:
   check    score model outputs exactly as BFCL's checker does (JSON Lines in, verdicts out)
   convert  convert BFCL, xLAM and OpenAI chat-log data to advfc samples and back
-  bench    benchmarks (advfc bench check)
+  bench    benchmarks (advfc bench check, advfc bench kernels)
   demo     score the shipped example results and print the BFCL metrics table
+  embed    embed texts (JSON Lines or plain lines) into a NumPy .npy matrix (onnx model or hash)
 
 Run "advfc <command> --help" for a command's options.
 
@@ -24,6 +26,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIo) => Promise<number
   convert: runConvert,
   bench: runBench,
   demo: runDemo,
+  embed: runEmbed,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { buildCheckWorkload, checkLine, checkRawLine, DocCache, OUTPUT_MODES, parseCheckLine, type CheckLine, type WorkloadLine } from "@advfc/core";
 import { findBfclDir } from "../data.js";
 import type { CommandIo } from "../io.js";
+import { runBenchKernels } from "./bench-kernels.js";
 
 export const BENCH_HELP = `Usage: advfc bench <benchmark> [options]
 
@@ -12,6 +13,9 @@ Benchmarks:
            mode (prompt, json, hermes, openai) as a correct output, a call-level mutation and a
            text-level mutation, scored single-threaded from the raw JSON line (input parsing
            included), median of several runs
+  kernels  the diversity kernels (normalise, mean pairwise cosine distance, per-row diversity,
+           similarity matrix, near-duplicates, top-k) on cuda / cpu / pure JS beside tfjs-wasm;
+           "advfc bench kernels --help" lists its options
 
 Options (check):
   --data DIR     BFCL v4 data folder (default: $ADVFC_BFCL_DATA, else shared/data/bfcl/v4
@@ -70,6 +74,7 @@ export async function runBench(argv: string[], io: CommandIo): Promise<number> {
     io.stdout.write(BENCH_HELP);
     return which === undefined ? 2 : 0;
   }
+  if (which === "kernels") return runBenchKernels(rest, io);
   if (which !== "check") {
     io.stderr.write(`advfc bench: unknown benchmark "${which}"\n\n${BENCH_HELP}`);
     return 2;
