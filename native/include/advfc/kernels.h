@@ -23,7 +23,8 @@
 // SIMD: AVX2+FMA code paths (and AVX-512F where the CPU has it) are picked at run time by CPU
 // feature detection; the scalar path runs on any x86-64 (and any other architecture). Setting
 // the environment variable ADVFC_DISABLE_SIMD=1 (read once, at first use) or
-// Options::simd = false forces the scalar path.
+// Options::simd = false forces the scalar path. ADVFC_SIMD_MAX=scalar|avx2|avx512 caps the level
+// (to run the AVX2 kernels on an AVX-512 machine).
 #pragma once
 
 #include <atomic>

@@ -14,6 +14,21 @@ bool SimdDisabledByEnv() {
   return v != nullptr && v[0] != '\0' && std::strcmp(v, "0") != 0;
 }
 
+// ADVFC_SIMD_MAX=scalar|avx2|avx512 caps the level (so tests and benchmarks on an AVX-512 machine
+// can run the AVX2 kernels); unknown values are ignored.
+SimdLevel CapFromEnv() {
+  const char* v = std::getenv("ADVFC_SIMD_MAX");
+  if (v == nullptr) return SimdLevel::kAvx512;
+  if (std::strcmp(v, "scalar") == 0) return SimdLevel::kScalar;
+  if (std::strcmp(v, "avx2") == 0 || std::strcmp(v, "avx2+fma") == 0) return SimdLevel::kAvx2Fma;
+  return SimdLevel::kAvx512;
+}
+
+SimdLevel Capped(SimdLevel level) {
+  SimdLevel cap = CapFromEnv();
+  return static_cast<int>(level) < static_cast<int>(cap) ? level : cap;
+}
+
 SimdLevel DetectOnce() {
   if (SimdDisabledByEnv()) return SimdLevel::kScalar;
 #if defined(ADVFC_HAVE_AVX2) || defined(ADVFC_HAVE_AVX512)
@@ -22,10 +37,10 @@ SimdLevel DetectOnce() {
 #endif
 #if defined(ADVFC_HAVE_AVX512)
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return SimdLevel::kAvx512;
+    return Capped(SimdLevel::kAvx512);
 #endif
 #if defined(ADVFC_HAVE_AVX2)
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return SimdLevel::kAvx2Fma;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Capped(SimdLevel::kAvx2Fma);
 #endif
   return SimdLevel::kScalar;
 }

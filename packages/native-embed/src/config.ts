@@ -15,6 +15,13 @@ export const config = {
   get disableSimd(): boolean {
     return flag("ADVFC_DISABLE_SIMD");
   },
+  /**
+   * ADVFC_SIMD_MAX=scalar|avx2|avx512: caps the SIMD level of the native CPU kernels (read by the
+   * addon itself; lets an AVX-512 machine run the AVX2+FMA kernels).
+   */
+  get simdMax(): string | undefined {
+    return process.env.ADVFC_SIMD_MAX || undefined;
+  },
   /** ADVFC_NO_NATIVE=1: never load the addon; every op uses the pure-TS backend. */
   get noNative(): boolean {
     return flag("ADVFC_NO_NATIVE");

@@ -496,6 +496,41 @@ describe("without the addon", () => {
   });
 });
 
+// The CPU here picks AVX-512, so the AVX2+FMA kernels run only when the level is capped.
+const TABLE_CHILD = `
+const { TABLE, checkRow, label } = await import(process.env.TABLE_URL);
+const ops = await import(process.env.OPS_URL);
+const problems = [];
+for (const r of TABLE) for (const p of await checkRow(r, { backend: "cpu" })) problems.push(label(r) + ": " + p);
+process.stdout.write(JSON.stringify({ simd: ops.info().simd, rows: TABLE.length, problems }));
+`;
+writeFileSync(join(tmp, "table-child.mjs"), TABLE_CHILD);
+
+describe("ADVFC_SIMD_MAX=avx2", () => {
+  it("runs the whole kernel table through the AVX2+FMA kernels", (ctx) => {
+    if (!CPU) ctx.skip(`${NO_ADDON}`);
+    if (INFO.simd !== "avx512" && INFO.simd !== "avx2+fma") ctx.skip(`the CPU kernels run ${INFO.simd} here (no AVX2, or SIMD disabled)`);
+    const r = spawnSync(process.execPath, ["--import", pathToFileURL(join(tmp, "register.mjs")).href, join(tmp, "table-child.mjs")], {
+      env: {
+        ...process.env,
+        ADVFC_NO_NATIVE: "",
+        ADVFC_NATIVE_PATH: "",
+        ADVFC_DISABLE_SIMD: "",
+        ADVFC_SIMD_MAX: "avx2",
+        OPS_URL: pathToFileURL(join(SRC, "ops.ts")).href,
+        TABLE_URL: pathToFileURL(join(SRC, "testing", "kernel-table.ts")).href,
+      },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    if (r.status !== 0) throw new Error(`child failed (${r.status}): ${r.stderr}`);
+    const out = JSON.parse(r.stdout) as { simd: string; rows: number; problems: string[] };
+    expect(out.simd).toBe("avx2+fma");
+    expect(out.rows).toBe(TABLE.length);
+    expect(out.problems).toEqual([]);
+  });
+});
+
 describe("ADVFC_DISABLE_SIMD=1", () => {
   it("makes the addon report and use its scalar path", (ctx) => {
     if (!CPU) ctx.skip(`${NO_ADDON}`);
