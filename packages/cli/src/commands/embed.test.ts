@@ -5,8 +5,7 @@ import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HashEmbedder, OnnxEmbedder } from "@advfc/native-embed";
-// The generator is test support, not public API: imported from the sibling package's sources.
-import { writeTinyBertModel } from "../../../native-embed/src/embed/testing/tiny-bert.js";
+import { writeTinyBertModel } from "@advfc/native-embed/testing";
 import { runEmbed } from "./embed.js";
 
 const dir = mkdtempSync(join(tmpdir(), "advfc-embed-cli-"));
