@@ -33,9 +33,51 @@ export interface AstCheckOptions {
 
 const OK: AstCheckResult = Object.freeze({ valid: true, errorType: null, errors: [] }) as AstCheckResult;
 
-function fail(errorType: string, error: string): AstCheckResult {
-  return { valid: false, errorType, errors: [error] };
+/** A message builder and its arguments, called only when the message is read. */
+type Msg = [build: (a: PyValue, b: PyValue, c: PyValue) => string, a: PyValue, b: PyValue, c: PyValue];
+
+/**
+ * A failed check whose messages are built only when `errors` is read: scoring needs the error
+ * type alone, and the messages (Python reprs of values and answers) cost more than the check.
+ * The hot functions create no closures (a closure makes V8 allocate its captured variables on
+ * every call, failing or not): they pass message builders and arguments.
+ */
+class Failure implements AstCheckResult {
+  readonly valid = false;
+  private built: string[] | undefined = undefined;
+  constructor(
+    readonly errorType: string,
+    readonly msgList: readonly Msg[],
+  ) {}
+  get errors(): string[] {
+    return (this.built ??= this.msgList.map(([f, a, b, c]) => f(a, b, c)));
+  }
+  toJSON(): AstCheckResult {
+    return { valid: false, errorType: this.errorType, errors: this.errors };
+  }
 }
+
+function fail(errorType: string, build: Msg[0], a: PyValue = null, b: PyValue = null, c: PyValue = null): AstCheckResult {
+  return new Failure(errorType, [[build, a, b, c]]);
+}
+
+const msgWrongCount = (): string => "Wrong number of functions.";
+const msgString = (param: PyValue, value: PyValue, pa: PyValue): string =>
+  `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(pa)}. Case insensitive.`;
+const msgInvalid = (param: PyValue, value: PyValue, pa: PyValue): string =>
+  `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(pa)}.`;
+const msgUnexpectedKey = (key: PyValue): string => `Unexpected dict key parameter: '${typeof key === "string" ? key : pyRepr(key)}'.`;
+const msgMissingKey = (key: PyValue): string => `Missing dict key parameter: '${typeof key === "string" ? key : pyRepr(key)}'.`;
+const msgWrongName = (name: PyValue): string => `Function name ${pyRepr(name)} not found in model output.`;
+const msgMissingRequired = (param: PyValue): string => `Missing required parameter: ${pyRepr(param)}.`;
+const msgUnexpectedParam = (param: PyValue): string => `Unexpected parameter: ${pyRepr(param)}.`;
+const msgNotString = (param: PyValue, value: PyValue): string =>
+  `Incorrect type for parameter ${pyRepr(param)}. Expected type String, got ${typeOf(value)}. Parameter value: ${pyRepr(value)}.`;
+const msgMissingOptional = (param: PyValue): string => `Optional parameter ${pyRepr(param)} not provided and not marked as optional.`;
+const msgNested = (param: PyValue, value: PyValue, types: PyValue): string =>
+  `Nested type checking failed for parameter ${pyRepr(param)}. Expected outer type ${(types as string[])[0]} with inner type ${pyClassName((types as PyType[])[1]!)}. Parameter value: ${pyRepr(value)}.`;
+const msgSimpleType = (param: PyValue, value: PyValue, expected: PyValue): string =>
+  `Incorrect type for parameter ${pyRepr(param)}. Expected type ${expected as string}, got ${typeOf(value)}. Parameter value: ${pyRepr(value)}.`;
 
 /** A Python "type" as BFCL's mappings name them. */
 type PyType = "str" | "int" | "float" | "bool" | "list" | "dict" | "set";
@@ -182,6 +224,21 @@ interface TypeCheck extends AstCheckResult {
   isVariable: boolean;
 }
 
+const TYPE_OK: TypeCheck = Object.freeze({ valid: true, errorType: null, errors: [], isVariable: false }) as TypeCheck;
+const TYPE_OK_VARIABLE: TypeCheck = Object.freeze({ valid: true, errorType: null, errors: [], isVariable: true }) as TypeCheck;
+const TYPE_SIMPLE_VARIABLE: TypeCheck = Object.freeze({ valid: true, errorType: "type_error:simple", errors: [], isVariable: true }) as TypeCheck;
+
+/** A failed {@link typeChecker} result (`valid: false`), or a nested failure let through as a variable (`isVariable`); messages built on demand. */
+class TypeFailure extends Failure implements TypeCheck {
+  constructor(
+    errorType: string,
+    msgs: readonly Msg[],
+    readonly isVariable: boolean,
+  ) {
+    super(errorType, msgs);
+  }
+}
+
 /** BFCL `type_checker` (one level of nesting). */
 function typeChecker(
   param: PyValue,
@@ -195,9 +252,9 @@ function typeChecker(
   const paType = possibleAnswerType(possibleAnswer);
   if (paType !== undefined && paType !== expected) isVariable = true;
 
-  let nestedFailure: TypeCheck | undefined;
+  let nestedFailure: Msg | undefined;
   if (typeOf(value) === expected) {
-    if (nested === undefined) return { valid: true, errorType: null, errors: [], isVariable };
+    if (nested === undefined) return isVariable ? TYPE_OK_VARIABLE : TYPE_OK;
     for (const item of pyIter(possibleAnswer, "possible answer")) {
       let flag = true;
       if (Array.isArray(item)) {
@@ -209,36 +266,23 @@ function typeChecker(
           }
         }
       }
-      if (flag) return { valid: true, errorType: null, errors: [], isVariable };
+      if (flag) return isVariable ? TYPE_OK_VARIABLE : TYPE_OK;
     }
-    nestedFailure = {
-      valid: false,
-      errorType: "type_error:nested",
-      errors: [
-        `Nested type checking failed for parameter ${pyRepr(param)}. Expected outer type ${expectedDescription} with inner type ${pyClassName(nested)}. Parameter value: ${pyRepr(value)}.`,
-      ],
-      isVariable: false,
-    };
+    nestedFailure = [msgNested, param, value, [expectedDescription, nested]];
   }
   if (paType !== undefined && typeOf(value) === paType) {
-    if (nestedFailure) return { ...nestedFailure, isVariable: true };
-    return { valid: true, errorType: "type_error:simple", errors: [], isVariable: true };
+    if (nestedFailure) return new TypeFailure("type_error:nested", [nestedFailure], true);
+    return TYPE_SIMPLE_VARIABLE;
   }
-  const errors = nestedFailure ? [...nestedFailure.errors] : [];
-  errors.push(
-    `Incorrect type for parameter ${pyRepr(param)}. Expected type ${expectedDescription}, got ${typeOf(value)}. Parameter value: ${pyRepr(value)}.`,
-  );
-  return { valid: false, errorType: "type_error:simple", errors, isVariable: false };
+  const simple: Msg = [msgSimpleType, param, value, expectedDescription];
+  return new TypeFailure("type_error:simple", nestedFailure ? [nestedFailure, simple] : [simple], false);
 }
 
 /** BFCL `string_checker`. */
 function stringChecker(param: PyValue, value: string, possibleAnswer: PyValue): AstCheckResult {
   const std = standardizeString(value);
   for (const a of pyIter(possibleAnswer, "possible answer")) if (typeof a === "string" && standardizeString(a) === std) return OK;
-  return fail(
-    "value_error:string",
-    `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(possibleAnswer)}. Case insensitive.`,
-  );
+  return fail("value_error:string", msgString, param, value, possibleAnswer);
 }
 
 /** BFCL `list_checker`. */
@@ -253,10 +297,7 @@ function listChecker(param: PyValue, value: PyValue[], possibleAnswer: PyValue):
     }
     if (pyEquals(std, opt)) return OK;
   }
-  return fail(
-    "value_error:list/tuple",
-    `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(possibleAnswer)}.`,
-  );
+  return fail("value_error:list/tuple", msgInvalid, param, value, possibleAnswer);
 }
 
 /** BFCL `dict_checker`. */
@@ -266,14 +307,16 @@ function dictChecker(param: PyValue, value: PyValue, possibleAnswers: PyValue): 
   if (!(value instanceof PyDict)) crash(`AttributeError: '${pyTypeName(value)}' object has no attribute 'items'`);
   for (const possibleAnswer of pyIter(possibleAnswers, "possible answers")) {
     if (pyEquals(possibleAnswer, "")) continue;
-    result = { valid: false, errorType: "dict_checker:unclear", errors: [] };
+    // this answer's messages (built on demand) and error type
+    const msgs: Msg[] = [];
+    let errorType = "dict_checker:unclear";
     let flag = true;
     for (let i = 0; i < value.keys.length; i++) {
       const key = value.keys[i]!;
       const v = value.values[i]!;
       if (!pyContains(possibleAnswer, key, "dict possible answer")) {
-        result.errors.push(`Unexpected dict key parameter: '${typeof key === "string" ? key : pyRepr(key)}'.`);
-        result.errorType = "value_error:dict_key";
+        msgs.push([msgUnexpectedKey, key, null, null]);
+        errorType = "value_error:dict_key";
         flag = false;
         break;
       }
@@ -282,8 +325,8 @@ function dictChecker(param: PyValue, value: PyValue, possibleAnswers: PyValue): 
         typeof x === "string" ? standardizeString(x) : x,
       );
       if (!pyIn(stdValue, allowed)) {
-        result.errors.push(`Invalid value for parameter ${pyRepr(key)}: ${pyRepr(v)}. Expected one of ${pyRepr(allowed)}.`);
-        result.errorType = "value_error:dict_value";
+        msgs.push([msgInvalid, key, v, allowed]);
+        errorType = "value_error:dict_value";
         flag = false;
         break;
       }
@@ -292,13 +335,14 @@ function dictChecker(param: PyValue, value: PyValue, possibleAnswers: PyValue): 
     for (let i = 0; i < possibleAnswer.keys.length; i++) {
       const key = possibleAnswer.keys[i]!;
       if (!value.has(key) && !pyContains(possibleAnswer.values[i]!, "", "dict possible answer")) {
-        result.errors.push(`Missing dict key parameter: '${typeof key === "string" ? key : pyRepr(key)}'.`);
-        result.errorType = "value_error:dict_key";
+        msgs.push([msgMissingKey, key, null, null]);
+        errorType = "value_error:dict_key";
         flag = false;
         break;
       }
     }
     if (flag) return OK;
+    result = msgs.length === 0 ? { valid: false, errorType, errors: [] } : new Failure(errorType, msgs);
   }
   return result;
 }
@@ -357,19 +401,19 @@ export function simpleFunctionChecker(
   if (options.underscoreToDot && typeof funcName === "string" && funcName.includes(".")) funcName = funcName.replace(/\./g, "_");
 
   if (!modelOutput.has(funcName))
-    return fail("simple_function_checker:wrong_func_name", `Function name ${pyRepr(funcName)} not found in model output.`);
+    return fail("simple_function_checker:wrong_func_name", msgWrongName, funcName);
   const modelParams = modelOutput.get(funcName)!;
   if (!(modelParams instanceof PyDict)) crash("model output parameters are not a dict");
 
   for (const param of pyIter(required, "required")) {
-    if (!modelParams.has(param)) return fail("simple_function_checker:missing_required", `Missing required parameter: ${pyRepr(param)}.`);
+    if (!modelParams.has(param)) return fail("simple_function_checker:missing_required", msgMissingRequired, param);
   }
 
   for (let i = 0; i < modelParams.keys.length; i++) {
     const param = modelParams.keys[i]!;
     let value: PyValue = modelParams.values[i] as PyValue;
     if (!pyContains(paramDetails, param, "properties") || !pyContains(possibleAnswer, param, "possible answer"))
-      return fail("simple_function_checker:unexpected_param", `Unexpected parameter: ${pyRepr(param)}.`);
+      return fail("simple_function_checker:unexpected_param", msgUnexpectedParam, param);
 
     const details = getItem(paramDetails, param, "properties");
     const expectedDescription = paramType(details);
@@ -379,10 +423,7 @@ export function simpleFunctionChecker(
     if (language === "java" || language === "javascript") {
       expected = resolveType(language, expectedDescription);
       if (typeof value !== "string") {
-        return fail(
-          language === "java" ? "type_error:java" : "type_error:js",
-          `Incorrect type for parameter ${pyRepr(param)}. Expected type String, got ${typeOf(value)}. Parameter value: ${pyRepr(value)}.`,
-        );
+        return fail(language === "java" ? "type_error:java" : "type_error:js", msgNotString, param, value);
       }
       const convert = language === "java" ? javaTypeConverter : jsTypeConverter;
       if (NESTED_CONVERSION.has(expectedDescription)) {
@@ -401,7 +442,7 @@ export function simpleFunctionChecker(
 
     const answerForParam = getItem(possibleAnswer, param, "possible answer");
     const tc = typeChecker(param, value, answerForParam, expectedDescription, expected, nested);
-    if (!tc.valid) return { valid: false, errorType: tc.errorType, errors: tc.errors };
+    if (!tc.valid) return tc instanceof Failure ? new Failure(tc.errorType, tc.msgList) : { valid: false, errorType: tc.errorType, errors: tc.errors };
 
     if (!tc.isVariable) {
       let r: AstCheckResult | undefined;
@@ -415,21 +456,20 @@ export function simpleFunctionChecker(
       }
     }
     if (!pyContains(answerForParam, value, "possible answer"))
-      return fail(
-        "value_error:others",
-        `Invalid value for parameter ${pyRepr(param)}: ${pyRepr(value)}. Expected one of ${pyRepr(answerForParam)}.`,
-      );
+      return fail("value_error:others", msgInvalid, param, value, answerForParam);
   }
 
   for (const param of pyIter(possibleAnswer, "possible answer")) {
     if (!modelParams.has(param) && !pyContains(getItem(possibleAnswer, param, "possible answer"), "", "possible answer"))
-      return fail(
-        "simple_function_checker:missing_optional",
-        `Optional parameter ${pyRepr(param)} not provided and not marked as optional.`,
-      );
+      return fail("simple_function_checker:missing_optional", msgMissingOptional, param);
   }
   return OK;
 }
+
+const msgNoMatch = (considered: PyValue, i: PyValue): string =>
+  `Could not find a matching function among index [${(considered as number[]).join(", ")}] of model output for index ${i as number} of possible answers.`;
+const msgTried = (index: PyValue, errorType: PyValue, r: PyValue): string =>
+  `Model Result Index ${index as number}: ${errorType as string}: ${(r as unknown as AstCheckResult).errors.join(" ")}`;
 
 /** BFCL `find_description`. */
 function findDescription(funcDescriptions: PyValue, name: PyValue): PyValue | undefined {
@@ -459,11 +499,11 @@ export function astChecker(
 ): AstCheckResult {
   if (category.includes("parallel")) {
     if (modelOutput.length !== possibleAnswer.length)
-      return fail("parallel_function_checker_no_order:wrong_count", "Wrong number of functions.");
+      return fail("parallel_function_checker_no_order:wrong_count", msgWrongCount);
     const matched = new Set<number>();
     for (let i = 0; i < possibleAnswer.length; i++) {
       const desc = findDescription(funcDescriptions, firstKey(possibleAnswer[i]!));
-      const errors: string[] = [];
+      const tried: Array<[number, AstCheckResult]> = [];
       let found = false;
       for (let index = 0; index < modelOutput.length; index++) {
         if (matched.has(index)) continue;
@@ -473,25 +513,24 @@ export function astChecker(
           found = true;
           break;
         }
-        errors.push(`Model Result Index ${index}: ${r.errorType}: ${r.errors.join(" ")}`);
+        tried.push([index, r]);
       }
       if (!found) {
         const considered = modelOutput.map((_, k) => k).filter((k) => !matched.has(k));
-        return {
-          valid: false,
-          errorType: "parallel_function_checker_no_order:cannot_find_match",
-          errors: [`Could not find a matching function among index [${considered.join(", ")}] of model output for index ${i} of possible answers.`, ...errors],
-        };
+        return new Failure("parallel_function_checker_no_order:cannot_find_match", [
+          [msgNoMatch, considered, i, null],
+          ...tried.map(([index, r]): Msg => [msgTried, index, r.errorType, r as unknown as PyValue]),
+        ]);
       }
     }
     return OK;
   }
   if (category.includes("multiple")) {
-    if (modelOutput.length !== possibleAnswer.length) return fail("multiple_function_checker:wrong_count", "Wrong number of functions.");
+    if (modelOutput.length !== possibleAnswer.length) return fail("multiple_function_checker:wrong_count", msgWrongCount);
     const desc = findDescription(funcDescriptions, firstKey(possibleAnswer[0]));
     return simpleFunctionChecker(desc, modelOutput[0]!, possibleAnswer[0]!, language, options);
   }
-  if (modelOutput.length !== 1) return fail("simple_function_checker:wrong_count", "Wrong number of functions.");
+  if (modelOutput.length !== 1) return fail("simple_function_checker:wrong_count", msgWrongCount);
   const first = Array.isArray(funcDescriptions) ? funcDescriptions[0] : funcDescriptions;
   if (first === undefined) crash("IndexError: the function list is empty");
   if (possibleAnswer.length === 0) crash("IndexError: the possible answer list is empty");

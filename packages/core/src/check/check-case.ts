@@ -1,6 +1,6 @@
 import { CheckerCrashError, InvalidInputError, ParseError } from "../errors.js";
 import { asCallList, decodeOutput, TextResponseError, type DecodeOptions, type OutputMode } from "../parse/decode.js";
-import { astChecker, type AstCheckOptions, type CheckLanguage } from "./ast-checker.js";
+import { astChecker, type AstCheckOptions, type AstCheckResult, type CheckLanguage } from "./ast-checker.js";
 import type { PyValue } from "./pyvalue.js";
 import { categoryLanguage, tryV4Category } from "../schema/category.js";
 
@@ -47,6 +47,29 @@ export interface CheckCaseResult {
   outcome: CallOutcome;
   /** The decoded calls (BFCL's `[{name: {param: value}}]`), when decoding succeeded. */
   decoded?: PyValue;
+}
+
+/**
+ * The result of a case the AST checker scored. `errors` is read through to the checker's result,
+ * which builds its messages only when they are asked for (scoring needs the error type alone).
+ */
+class CheckedCase implements CheckCaseResult {
+  readonly valid: boolean;
+  readonly errorType: string | null;
+  constructor(
+    private readonly check: AstCheckResult,
+    readonly outcome: CallOutcome,
+    readonly decoded: PyValue,
+  ) {
+    this.valid = check.valid;
+    this.errorType = check.errorType;
+  }
+  get errors(): string[] {
+    return this.check.errors;
+  }
+  toJSON(): CheckCaseResult {
+    return { valid: this.valid, errorType: this.errorType, errors: this.errors, outcome: this.outcome, decoded: this.decoded };
+  }
 }
 
 /**
@@ -111,7 +134,7 @@ export function checkCase(input: CheckCaseInput, options: CheckCaseOptions = {})
     throw new InvalidInputError(`Expected BFCL's ground_truth list for category ${category}`, { field: "possible_answer" });
   try {
     const r = astChecker(input.functions, calls, input.possibleAnswer, language, category, options);
-    return { valid: r.valid, errorType: r.errorType, errors: r.errors, outcome, decoded: decoded! };
+    return new CheckedCase(r, outcome, decoded!);
   } catch (e) {
     if (e instanceof CheckerCrashError)
       return { valid: false, errorType: `checker_error:${e.code}`, errors: [e.message], outcome, decoded: decoded! };

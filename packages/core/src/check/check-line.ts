@@ -42,6 +42,18 @@ function describe(v: PyValue | undefined): string {
  */
 export function parseCheckLine(text: string, where: { file?: string; line?: number } = {}, cache: DocCache | null = defaultDocCache): CheckLine {
   if (text.length > MAX_CHECK_LINE) throw new InvalidInputError(`line longer than ${MAX_CHECK_LINE} characters`, where);
+  if (cache !== null) {
+    const fast = scanLine(text, cache);
+    if (fast !== undefined) return fast;
+  }
+  return parseCheckLineFull(text, where, cache);
+}
+
+/**
+ * {@link parseCheckLine} the general way (no fast scan): the whole line through
+ * {@link PyJsonParser}, then validation. @internal
+ */
+export function parseCheckLineFull(text: string, where: { file?: string; line?: number }, cache: DocCache | null): CheckLine {
   let doc: PyValue;
   try {
     doc = parseLineObject(text, cache);
@@ -87,6 +99,25 @@ export function parseCheckLine(text: string, where: { file?: string; line?: numb
   return { id, category, functions, possibleAnswer, modelOutput, mode };
 }
 
+interface DocEntry {
+  raw: string;
+  value: PyValue;
+  hash: number;
+}
+
+/**
+ * A hash of `s[start..end)` from its length and at most 32 characters spread over it: cheap on
+ * long members (a `Map` keyed by a fresh substring hashes all of it); entries are confirmed by
+ * comparing the whole text.
+ */
+function sampleHash(s: string, start: number, end: number): number {
+  const len = end - start;
+  let h = len | 0;
+  const step = len > 32 ? (len >> 5) + 1 : 1;
+  for (let i = start; i < end; i += step) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return (Math.imul(h, 31) + s.charCodeAt(end - 1)) | 0;
+}
+
 /**
  * A bounded cache of parsed `functions` and `possible_answer` members keyed by their raw JSON
  * text (the same text always parses to the same value, so one cache serves both). Scoring many
@@ -95,11 +126,17 @@ export function parseCheckLine(text: string, where: { file?: string; line?: numb
  * never mutated. Oldest entries are evicted first.
  */
 export class DocCache {
-  private readonly map = new Map<string, PyValue>();
-  /** Most recently used entries, checked first with one `startsWith` (no scan, no hash). */
-  private readonly recent: Array<{ raw: string; value: PyValue }> = [];
+  /** Entries by {@link sampleHash}, each bucket oldest first. */
+  private readonly buckets = new Map<number, DocEntry[]>();
+  /** Every entry, oldest first (eviction order). */
+  private readonly order: DocEntry[] = [];
+  private orderHead = 0;
+  /** Most recently used entries, checked first with one native compare each (no scan, no hash). */
+  private readonly recent: DocEntry[] = [];
   hits = 0;
   misses = 0;
+  /** End offset of the member {@link lookupAt} last found. */
+  lastEnd = 0;
   constructor(readonly capacity = 512) {}
 
   /**
@@ -112,10 +149,6 @@ export class DocCache {
       const e = r[i]!;
       // slice + === compares flat contents natively; startsWith walks sliced strings per char
       if (text.slice(start, start + e.raw.length) === e.raw) {
-        if (i > 0) {
-          r.splice(i, 1);
-          r.unshift(e);
-        }
         this.hits++;
         return e;
       }
@@ -123,28 +156,115 @@ export class DocCache {
     return undefined;
   }
 
+  /** The entry whose text is `s[start..end)`, or undefined. */
+  private find(s: string, start: number, end: number, hash: number): DocEntry | undefined {
+    const bucket = this.buckets.get(hash);
+    if (bucket === undefined) return undefined;
+    const len = end - start;
+    let sub: string | undefined;
+    for (let i = 0; i < bucket.length; i++) {
+      const e = bucket[i]!;
+      if (e.raw.length !== len) continue;
+      sub ??= start === 0 && end === s.length ? s : s.slice(start, end);
+      if (sub === e.raw) return e;
+    }
+    return undefined;
+  }
+
+  private add(raw: string, value: PyValue, hash: number): void {
+    if (this.order.length - this.orderHead >= this.capacity) {
+      const old = this.order[this.orderHead]!;
+      this.order[this.orderHead++] = undefined as unknown as DocEntry;
+      if (this.orderHead > 1024 && this.orderHead * 2 > this.order.length) {
+        this.order.splice(0, this.orderHead);
+        this.orderHead = 0;
+      }
+      const b = this.buckets.get(old.hash)!;
+      if (b.length === 1) this.buckets.delete(old.hash);
+      else b.splice(b.indexOf(old), 1);
+    }
+    const e: DocEntry = { raw, value, hash };
+    this.order.push(e);
+    const b = this.buckets.get(hash);
+    if (b === undefined) this.buckets.set(hash, [e]);
+    else b.push(e);
+    this.remember(e);
+  }
+
   get(raw: string, parse: () => PyValue): PyValue {
-    const v = this.map.get(raw);
-    if (v !== undefined) {
+    const hash = sampleHash(raw, 0, raw.length);
+    const e = this.find(raw, 0, raw.length, hash);
+    if (e !== undefined) {
       this.hits++;
-      this.remember(raw, v);
-      return v;
+      this.remember(e);
+      return e.value;
     }
     this.misses++;
     const parsed = parse();
-    if (this.map.size >= this.capacity) this.map.delete(this.map.keys().next().value!);
-    this.map.set(raw, parsed);
-    this.remember(raw, parsed);
+    this.add(raw, parsed, hash);
     return parsed;
   }
 
-  private remember(raw: string, value: PyValue): void {
-    this.recent.unshift({ raw, value });
-    if (this.recent.length > 4) this.recent.pop();
+  /**
+   * The cached member whose raw text starts at `start` in `text`, or undefined. Tries the recent
+   * entries (one native compare each), then finds the member's end with {@link skipContainer} and
+   * looks its text up; on a miss parses it (and caches it). Undefined also when the member is not
+   * an array or object, or does not parse: the caller then takes the general path, which reports
+   * the error. `lastEnd` is set to the member's end offset.
+   */
+  lookupAt(text: string, start: number): PyValue | undefined {
+    const r = this.recent;
+    for (let i = 0; i < r.length; i++) {
+      const e = r[i]!;
+      const raw = e.raw;
+      const end = start + raw.length;
+      // cheap rejections first (last character, then the middle one), then one native compare
+      if (end > text.length || text.charCodeAt(end - 1) !== raw.charCodeAt(raw.length - 1)) continue;
+      const mid = raw.length >> 1;
+      if (text.charCodeAt(start + mid) !== raw.charCodeAt(mid)) continue;
+      if (text.slice(start, end) === raw) {
+        this.hits++;
+        this.lastEnd = end;
+        return e.value;
+      }
+    }
+    const c = text.charCodeAt(start);
+    if (c !== 91 && c !== 123) return undefined;
+    const end = skipContainer(text, start);
+    if (end < 0) return undefined;
+    const hash = sampleHash(text, start, end);
+    const e = this.find(text, start, end, hash);
+    if (e !== undefined) {
+      this.hits++;
+      this.remember(e);
+      this.lastEnd = end;
+      return e.value;
+    }
+    const raw = text.slice(start, end);
+    let v: PyValue;
+    try {
+      v = parsePyJson(raw, { grammar: "json" });
+    } catch (err) {
+      if (err instanceof ParseError) return undefined;
+      throw err;
+    }
+    this.misses++;
+    this.add(raw, v, hash);
+    this.lastEnd = end;
+    return v;
+  }
+
+  private remember(e: DocEntry): void {
+    const r = this.recent;
+    if (r[0] === e) return;
+    r.unshift(e);
+    if (r.length > 4) r.pop();
   }
 
   clear(): void {
-    this.map.clear();
+    this.buckets.clear();
+    this.order.length = 0;
+    this.orderHead = 0;
     this.recent.length = 0;
     this.hits = 0;
     this.misses = 0;
@@ -174,7 +294,11 @@ function parseLineObject(text: string, cache: DocCache | null): PyValue {
       if (p.peek() !== 58) p.fail("expecting ':' delimiter");
       p.pos++;
       p.ws();
-      if (key === "functions" || key === "possible_answer") {
+      const c0 = p.peek();
+      // Only arrays and objects are cached: they are self-delimiting, so a cached text matching
+      // here is the member. A member that does not parse fails as in the full parse (the same
+      // message and line offset), whatever the cache holds.
+      if ((key === "functions" || key === "possible_answer") && (c0 === 91 || c0 === 123)) {
         const start = p.pos;
         const recent = cache.matchRecent(text, start);
         if (recent) {
@@ -183,7 +307,14 @@ function parseLineObject(text: string, cache: DocCache | null): PyValue {
         } else {
           const end = p.skipValue();
           const raw = text.slice(start, end);
-          out.set(key, cache.get(raw, () => parsePyJson(raw, { grammar: "json" })));
+          out.set(
+            key,
+            cache.get(raw, () => {
+              const q = new PyJsonParser(text, { grammar: "json" });
+              q.pos = start;
+              return q.value();
+            }),
+          );
         }
       } else out.set(key, p.value());
       p.ws();
@@ -202,6 +333,185 @@ function parseLineObject(text: string, cache: DocCache | null): PyValue {
   p.ws();
   if (p.pos !== text.length) p.fail("extra data");
   return out;
+}
+
+/**
+ * End offset of the JSON array or object starting at `p`, found by bracket counting with string
+ * contents skipped by `indexOf`; -1 when it does not close. Checks nothing else: the text is
+ * parsed (validated) before it is used, and a complete JSON value is self-delimiting.
+ */
+function skipContainer(s: string, p: number): number {
+  let depth = 0;
+  const n = s.length;
+  while (p < n) {
+    const c = s.charCodeAt(p);
+    if (c === 34) {
+      let q = p + 1;
+      for (;;) {
+        q = s.indexOf('"', q);
+        if (q < 0) return -1;
+        let b = q - 1;
+        while (s.charCodeAt(b) === 92) b--;
+        if (((q - 1 - b) & 1) === 0) break;
+        q++;
+      }
+      p = q + 1;
+      continue;
+    }
+    if (c === 91 || c === 123) depth++;
+    else if (c === 93 || c === 125) {
+      if (--depth === 0) return p + 1;
+    }
+    p++;
+  }
+  return -1;
+}
+
+/** Offset after JSON whitespace at `p`. */
+function skipWs(s: string, p: number): number {
+  for (;;) {
+    const c = s.charCodeAt(p);
+    if (c === 32 || c === 10 || c === 13 || c === 9) p++;
+    else return p;
+  }
+}
+
+/** End of the string literal {@link readString} last read. */
+let strEnd = 0;
+
+/** The next `"`, `\\` or control character (the characters a JSON string body cannot hold as is). */
+const STRING_SPECIAL = /["\\\x00-\x1f]/g;
+/** The rest of a string literal from a backslash in it, through the closing quote (one way to match: no backtracking). */
+const STRING_REST = /(?:\\[\s\S][^"\\]*)+"/y;
+
+/**
+ * The JSON string literal at `p` (a `"`), or undefined when it is malformed (no closing quote, a
+ * raw control character, a bad escape). Sets {@link strEnd}. JSON's string rules are Python's.
+ */
+function readString(s: string, p: number): string | undefined {
+  STRING_SPECIAL.lastIndex = p + 1;
+  if (!STRING_SPECIAL.test(s)) return undefined;
+  let q = STRING_SPECIAL.lastIndex - 1;
+  const c = s.charCodeAt(q);
+  if (c === 34) {
+    strEnd = q + 1;
+    return s.slice(p + 1, q);
+  }
+  if (c !== 92) return undefined;
+  // escapes: find the closing quote with one sticky regex and let the engine unescape and
+  // validate the literal in one native call
+  STRING_REST.lastIndex = q;
+  if (!STRING_REST.test(s)) return undefined;
+  q = STRING_REST.lastIndex;
+  let v: unknown;
+  try {
+    v = JSON.parse(s.slice(p, q));
+  } catch {
+    return undefined;
+  }
+  strEnd = q;
+  return v as string;
+}
+
+const F_ID = 1;
+const F_CATEGORY = 2;
+const F_FUNCTIONS = 4;
+const F_ANSWER = 8;
+const F_OUTPUT = 16;
+const F_MODE = 32;
+
+/** True when `s[a..a+lit.length)` is `lit`. */
+function spells(s: string, a: number, lit: string): boolean {
+  for (let i = 0; i < lit.length; i++) if (s.charCodeAt(a + i) !== lit.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The field bit of the key spelled at `s[a..b)`, or 0 for any other key. */
+function fieldOf(s: string, a: number, b: number): number {
+  switch (b - a) {
+    case 2:
+      return spells(s, a, "id") ? F_ID : 0;
+    case 4:
+      return spells(s, a, "mode") ? F_MODE : 0;
+    case 8:
+      return spells(s, a, "category") ? F_CATEGORY : 0;
+    case 9:
+      return spells(s, a, "functions") ? F_FUNCTIONS : 0;
+    case 12:
+      return spells(s, a, "model_output") ? F_OUTPUT : 0;
+    case 15:
+      return spells(s, a, "possible_answer") ? F_ANSWER : 0;
+  }
+  return 0;
+}
+
+/**
+ * The fast path of {@link parseCheckLine}: one pass over the line that reads the small members
+ * (`id`, `category`, `mode`, a string `model_output`) and takes `functions` and
+ * `possible_answer` from the cache by their raw text, never parsing the whole line. Anything
+ * outside that well-formed, common shape (another key, a repeated key, a non-string member, an
+ * escape it cannot read, a field that fails validation) returns undefined, and the caller parses
+ * the line the general way, which gives the same result or the same error.
+ */
+function scanLine(s: string, cache: DocCache): CheckLine | undefined {
+  let p = skipWs(s, 0);
+  if (s.charCodeAt(p) !== 123) return undefined;
+  p = skipWs(s, p + 1);
+  let seen = 0;
+  let id: string | undefined;
+  let cat: string | undefined;
+  let modeV: string | undefined;
+  let functions: PyValue | undefined;
+  let possibleAnswer: PyValue = null;
+  let modelOutput: string | undefined;
+  if (s.charCodeAt(p) === 125) return undefined;
+  for (;;) {
+    if (s.charCodeAt(p) !== 34) return undefined;
+    const k = s.indexOf('"', p + 1);
+    if (k < 0) return undefined;
+    const f = fieldOf(s, p + 1, k);
+    if (f === 0 || (seen & f) !== 0) return undefined;
+    seen |= f;
+    p = skipWs(s, k + 1);
+    if (s.charCodeAt(p) !== 58) return undefined;
+    p = skipWs(s, p + 1);
+    if (f === F_ANSWER && s.startsWith("null", p)) {
+      p += 4;
+    } else if (f === F_FUNCTIONS || f === F_ANSWER) {
+      const v = cache.lookupAt(s, p);
+      if (v === undefined) return undefined;
+      if (f === F_FUNCTIONS) functions = v;
+      else possibleAnswer = v;
+      p = cache.lastEnd;
+    } else {
+      if (s.charCodeAt(p) !== 34) return undefined;
+      const v = readString(s, p);
+      if (v === undefined) return undefined;
+      p = strEnd;
+      if (f === F_ID) id = v;
+      else if (f === F_CATEGORY) cat = v;
+      else if (f === F_MODE) modeV = v;
+      else modelOutput = v;
+    }
+    p = skipWs(s, p);
+    const c = s.charCodeAt(p);
+    if (c === 44) {
+      p = skipWs(s, p + 1);
+      continue;
+    }
+    if (c !== 125) return undefined;
+    p = skipWs(s, p + 1);
+    break;
+  }
+  if (p !== s.length) return undefined;
+  if (id === undefined || cat === undefined || modeV === undefined || functions === undefined || modelOutput === undefined) return undefined;
+  const category = normalizeCategory(cat);
+  if (category === undefined) return undefined;
+  if (modeV !== "prompt" && modeV !== "json" && modeV !== "hermes" && modeV !== "openai") return undefined;
+  if (!Array.isArray(functions)) return undefined;
+  for (let i = 0; i < functions.length; i++) if (!(functions[i] instanceof PyDict)) return undefined;
+  if (!isRelevanceCategory(category) && !Array.isArray(possibleAnswer)) return undefined;
+  return { id, category, functions, possibleAnswer, modelOutput, mode: modeV };
 }
 
 /** Score a parsed line. */

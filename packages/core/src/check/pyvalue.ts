@@ -41,13 +41,35 @@ export class PyOpaque {
 
 /** A Python `dict`: keys compare with Python equality (so `1`, `1.0` and `True` are one key). */
 export class PyDict {
-  readonly keys: PyValue[] = [];
-  readonly values: PyValue[] = [];
+  readonly keys: PyValue[];
+  readonly values: PyValue[];
   /**
    * Positions of string keys, built once the dict grows past a few keys. Exact: a string is
    * only ever equal to a string, so non-string keys never need it.
    */
   private strIndex: Map<string, number> | undefined;
+
+  /** An empty dict. (The arguments are internal: see {@link PyDict.ofDistinctStrings}.) */
+  constructor(keys?: PyValue[], values?: PyValue[]) {
+    this.keys = keys ?? [];
+    this.values = values ?? [];
+    this.strIndex = undefined;
+  }
+
+  /**
+   * A dict of distinct string `keys` (in order) and their `values`, taking ownership of both
+   * arrays (no copy: parsers pass exactly sized arrays, a third of the memory of arrays grown by
+   * `push`). The caller guarantees the keys are distinct strings. @internal
+   */
+  static ofDistinctStrings(keys: string[], values: PyValue[]): PyDict {
+    const d = new PyDict(keys, values);
+    if (keys.length > 8) {
+      const idx = new Map<string, number>();
+      for (let j = 0; j < keys.length; j++) idx.set(keys[j]!, j);
+      d.strIndex = idx;
+    }
+    return d;
+  }
 
   get size(): number {
     return this.keys.length;

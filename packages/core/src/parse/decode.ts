@@ -100,43 +100,61 @@ function decodePromptMode(raw: PyValue, mode: "prompt" | "json", language: Synta
   }
 }
 
-/** Python's `\s` at `i` (ASCII fast path; the Unicode set only above 0x7f and for \v\f\x1c-\x1f). */
-function isWs(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  if (c === 32 || c === 10) return true;
-  if (c > 32 && c < 0x85) return false;
-  return i < s.length && isPyWhitespace(c);
-}
-
 /**
  * The first match of BFCL's `\[\s*{.*?}\s*(?:,\s*{.*?}\s*)*\]` (re.DOTALL, re.search), found in
  * linear time. A backtracking engine needs quadratic or worse time on adversarial text; this
  * computes, right to left, where the suffix `\s*(,\s*{.*?}\s*)*\]` can match from each position
  * and which `}` a lazy `.*?` settles on, which yields the same match as Python's `re`.
  */
-let scratch = new Int32Array(4096);
+let scratch = new Int32Array(6144);
+
+function isPyWs(c: number): boolean {
+  return c === 32 || c === 10 ? true : c > 32 && c < 0x85 ? false : isPyWhitespace(c);
+}
 
 export function findJsonCallList(s: string): [number, number] | undefined {
   const n = s.length;
+  // Common case first: `[`, `\s*`, `{` at the start, and the only `]` is the last character,
+  // preceded by `}` and `\s*`. Then a match starts at 0 (the first `[`; the lazy `.*?` can reach
+  // the last `}`) and every match ends at the only `]`: the whole string.
+  if (n >= 3 && s.charCodeAt(0) === 91 && s.indexOf("]") === n - 1) {
+    let a = 1;
+    while (a < n && isPyWs(s.charCodeAt(a))) a++;
+    let b = n - 2;
+    while (b > a && isPyWs(s.charCodeAt(b))) b--;
+    if (s.charCodeAt(a) === 123 && b > a && s.charCodeAt(b) === 125) return [0, n];
+  }
+  // nonWs[p]: the first q >= p that is not `\s` (n at the end).
   // suffixEnd[p]: end of the match of `\s*(,\s*{.*?}\s*)*\]` starting at p, or -1.
   // braceOk[p]: smallest q >= p with s[q] === "}" and suffixEnd[q+1] >= 0, or -1.
-  // Both are filled right to left, every cell written before it is read; buffers are reused.
-  if (scratch.length < 2 * (n + 2)) scratch = new Int32Array(Math.max(2 * (n + 2), 2 * scratch.length));
-  const suffixEnd = scratch.subarray(0, n + 2);
-  const braceOk = scratch.subarray(n + 2, 2 * (n + 2));
+  // All are filled right to left, every cell written before it is read; buffers are reused.
+  const w = n + 2;
+  if (scratch.length < 3 * w) scratch = new Int32Array(Math.max(3 * w, 2 * scratch.length));
+  const suffixEnd = scratch.subarray(0, w);
+  const braceOk = scratch.subarray(w, 2 * w);
+  const nonWs = scratch.subarray(2 * w, 3 * w);
   suffixEnd[n + 1] = -1;
   braceOk[n] = -1;
   braceOk[n + 1] = -1;
+  nonWs[n] = n;
+  nonWs[n + 1] = n + 1;
+  let next = -1; // suffixEnd[p + 1]
   for (let p = n; p >= 0; p--) {
-    let m = p;
-    while (isWs(s, m)) m++;
+    let m = n;
+    let c = 0;
+    if (p < n) {
+      c = s.charCodeAt(p);
+      // Python's `\s`: ASCII fast path, the Unicode set only above 0x7f and for \v\f\x1c-\x1f
+      const ws = c === 32 || c === 10 ? true : c > 32 && c < 0x85 ? false : isPyWhitespace(c);
+      m = ws ? nonWs[p + 1]! : p;
+    }
+    nonWs[p] = m;
     let end = -1;
     if (m < n) {
-      const c = s.charCodeAt(m);
-      if (c === 93 /* ] */) end = m + 1;
-      else if (c === 44 /* , */) {
-        let x = m + 1;
-        while (isWs(s, x)) x++;
+      const d = m === p ? c : s.charCodeAt(m);
+      if (d === 93 /* ] */) end = m + 1;
+      else if (d === 44 /* , */) {
+        const x = nonWs[m + 1]!;
         if (x < n && s.charCodeAt(x) === 123 /* { */) {
           const k = braceOk[x + 1]!;
           if (k >= 0) end = suffixEnd[k + 1]!;
@@ -144,12 +162,11 @@ export function findJsonCallList(s: string): [number, number] | undefined {
       }
     }
     suffixEnd[p] = end;
-    if (p < n) braceOk[p] = s.charCodeAt(p) === 125 && suffixEnd[p + 1]! >= 0 ? p : braceOk[p + 1]!;
+    if (p < n) braceOk[p] = c === 125 && next >= 0 ? p : braceOk[p + 1]!;
+    next = end;
   }
-  for (let i = 0; i < n; i++) {
-    if (s.charCodeAt(i) !== 91) continue;
-    let j = i + 1;
-    while (isWs(s, j)) j++;
+  for (let i = s.indexOf("["); i >= 0 && i < n; i = s.indexOf("[", i + 1)) {
+    const j = nonWs[i + 1]!;
     if (j < n && s.charCodeAt(j) === 123) {
       const k = braceOk[j + 1]!;
       if (k >= 0) return [i, suffixEnd[k + 1]!];
@@ -177,9 +194,7 @@ function decodeJsonFormat(s: string): Decoded {
     const args = item.get("parameters");
     if (args === undefined) throw new ParseError("KeyError: 'parameters'", 0, "json");
     if (Array.isArray(name) || name instanceof PyDict) throw new ParseError("unhashable function name", 0, "json");
-    const d = new PyDict();
-    d.set(name, args);
-    out.push(d);
+    out.push(new PyDict([name], [args]));
   }
   return { value: out, dropped: false };
 }
@@ -226,11 +241,8 @@ function decodeHermes(raw: PyValue): Decoded {
     if (args === undefined) throw new ParseError("KeyError: 'arguments'", 0, "hermes");
     if (!(args instanceof PyDict)) throw new ParseError("'arguments' is not an object", 0, "hermes");
     if (Array.isArray(name) || name instanceof PyDict) throw new ParseError("unhashable function name", 0, "hermes");
-    const copy = new PyDict();
-    for (let j = 0; j < args.keys.length; j++) copy.set(args.keys[j]!, args.values[j]!);
-    const d = new PyDict();
-    d.set(name, copy);
-    out.push(d);
+    // `args` was parsed for this call alone: no copy needed
+    out.push(new PyDict([name], [args]));
   }
   return { value: out, dropped };
 }
@@ -272,9 +284,7 @@ function decodeOpenAI(raw: PyValue, maxLength: number): Decoded {
     if (typeof args !== "string") throw new ParseError("the arguments of a tool call must be a JSON string", 0, "openai");
     const params = parsePyJson(args, { grammar: "openai" });
     if (Array.isArray(name) || name instanceof PyDict) throw new ParseError("unhashable function name", 0, "openai");
-    const d = new PyDict();
-    d.set(name, params);
-    out.push(d);
+    out.push(new PyDict([name], [params]));
   }
   return { value: out, dropped: false };
 }

@@ -18,6 +18,7 @@ import { createRequire } from "node:module";
 import { LimitError, ParseError } from "../errors.js";
 import { PyDict, type PyValue } from "../check/pyvalue.js";
 import { pySlice } from "../check/pyconv.js";
+import { fastCall } from "./fast-call.js";
 
 /** The part of node-tree-sitter's `SyntaxNode` the decoders use. @internal */
 export interface TsNode {
@@ -192,6 +193,24 @@ const PY_BASE_FRAMES = 25;
  * Python's stack (the threshold is an estimate) or the parse exceeds `options.timeoutMs`.
  */
 export function parseJavaFunctionCall(source: string, options: TreeSitterDecodeOptions = {}): PyValue {
+  if (fastPathAllowed(options)) {
+    const fast = fastCall(source, "java");
+    if (fast !== undefined) return fast;
+  }
+  return parseJavaFunctionCallTreeSitter(source, options);
+}
+
+/**
+ * True unless the caller asked for a tree-sitter time limit under a millisecond (the fast path
+ * never runs out of time; tree-sitter parses what it recognises in microseconds). @internal
+ */
+export function fastPathAllowed(options: TreeSitterDecodeOptions): boolean {
+  const t = options.timeoutMs;
+  return t === undefined || t === 0 || t >= 1;
+}
+
+/** {@link parseJavaFunctionCall} always through tree-sitter (no fast path). @internal */
+export function parseJavaFunctionCallTreeSitter(source: string, options: TreeSitterDecodeOptions = {}): PyValue {
   assertEncodable(source, GRAMMAR);
   const root = parseInChunks(javaParser(), source, GRAMMAR, options.timeoutMs);
   const errorAt = sexpErrorOffset(root);

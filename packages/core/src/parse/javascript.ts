@@ -8,8 +8,10 @@
  */
 import { ParseError } from "../errors.js";
 import { PyDict, type PyValue } from "../check/pyvalue.js";
+import { fastCall } from "./fast-call.js";
 import {
   assertEncodable,
+  fastPathAllowed,
   parseInChunks,
   sexpErrorOffset,
   treeSitterParser,
@@ -46,6 +48,15 @@ function childAt(node: TsNode, index: number): TsNode {
  * parse exceeds `options.timeoutMs`.
  */
 export function parseJavaScriptFunctionCall(source: string, options: TreeSitterDecodeOptions = {}): PyValue {
+  if (fastPathAllowed(options)) {
+    const fast = fastCall(source, "javascript");
+    if (fast !== undefined) return fast;
+  }
+  return parseJavaScriptFunctionCallTreeSitter(source, options);
+}
+
+/** {@link parseJavaScriptFunctionCall} always through tree-sitter (no fast path). @internal */
+export function parseJavaScriptFunctionCallTreeSitter(source: string, options: TreeSitterDecodeOptions = {}): PyValue {
   assertEncodable(source, GRAMMAR);
   const root = parseInChunks(javascriptParser(), source, GRAMMAR, options.timeoutMs);
   const errorAt = sexpErrorOffset(root);

@@ -48,13 +48,14 @@ export interface PythonParseOptions {
 }
 
 type TokKind = "name" | "number" | "string" | "op" | "end";
+/** Every token has every field (one object shape for the parser's property loads). */
 interface Token {
   kind: TokKind;
   text: string;
   pos: number;
   /** For strings: the decoded value (string or bytes repr); for numbers: the value. */
-  value?: PyValue;
-  bytes?: boolean;
+  value: PyValue | undefined;
+  bytes: boolean;
 }
 
 const KEYWORDS = new Set([
@@ -92,6 +93,8 @@ class Tokenizer {
           this.pos++;
           continue;
         }
+        // anything but `#`, `\\`, a line break (or the end) starts a token
+        if (cc !== 35 && cc !== 92 && cc !== 10 && cc !== 13) break;
         const c = s[this.pos];
         if (c === " " || c === "\t" || c === "\f") this.pos++;
         else if (c === "#") {
@@ -111,12 +114,22 @@ class Tokenizer {
       }
       if (this.pos >= n) break;
       const start = this.pos;
-      const c = s[start]!;
-      const code = c.codePointAt(0)!;
-      if (isDigit(c) || (c === "." && isDigit(s[start + 1] ?? ""))) {
+      const cu = s.charCodeAt(start);
+      if ((cu >= 48 && cu <= 57) || (cu === 46 && isDigitCode(s.charCodeAt(start + 1)))) {
         this.number();
         continue;
       }
+      if (cu < 0x80 && !isAsciiIdStart(cu)) {
+        // ASCII, not a name: a string or an operator (the paths below, without the Unicode checks)
+        if (cu === 39 || cu === 34) {
+          this.string(start, start, "");
+          continue;
+        }
+        this.operator(start, cu);
+        continue;
+      }
+      const c = s[start]!;
+      const code = c.codePointAt(0)!;
       if (isAsciiIdStart(code)) {
         let p = start + 1;
         let cc = s.charCodeAt(p);
@@ -128,7 +141,7 @@ class Tokenizer {
             continue;
           }
           this.pos = p;
-          this.tokens.push({ kind: "name", text: s.slice(start, p), pos: start });
+          this.tokens.push({ kind: "name", text: s.slice(start, p), pos: start, value: undefined, bytes: false });
           continue;
         }
         // a non-ASCII character follows: take the full Unicode path below
@@ -152,32 +165,37 @@ class Tokenizer {
           continue;
         }
         this.pos = p;
-        this.tokens.push({ kind: "name", text: word, pos: start });
+        this.tokens.push({ kind: "name", text: word, pos: start, value: undefined, bytes: false });
         continue;
       }
       if (c === "'" || c === '"') {
         this.string(start, start, "");
         continue;
       }
-      const op = matchOperator(s, start);
-      if (op === undefined) {
-        if (c === "!") this.fail("invalid syntax", start);
-        this.fail(`invalid character ${JSON.stringify(c)}`, start);
-      }
-      if (op === "(" || op === "[" || op === "{") {
-        // CPython's tokenizer: "too many nested parentheses" at 200 levels
-        if (++this.depth >= MAX_BRACKETS) throw new LimitError(`too many nested parentheses (${MAX_BRACKETS})`, start, GRAMMAR);
-      }
-      else if (op === ")" || op === "]" || op === "}") {
-        this.depth--;
-        if (this.depth < 0) this.fail(`unmatched '${op}'`, start);
-      }
-      this.pos = start + op.length;
-      this.tokens.push({ kind: "op", text: op, pos: start });
+      this.operator(start, cu);
     }
     if (this.depth > 0) this.fail("unexpected EOF (unclosed bracket)", n);
-    this.tokens.push({ kind: "end", text: "", pos: n });
+    this.tokens.push({ kind: "end", text: "", pos: n, value: undefined, bytes: false });
     return this.tokens;
+  }
+
+  /** The operator or delimiter at `start` (first code unit `cu`), or the tokenizer's error. */
+  private operator(start: number, cu: number): void {
+    const s = this.s;
+    const op = matchOperator(s, start);
+    if (op === undefined) {
+      if (cu === 33) this.fail("invalid syntax", start);
+      this.fail(`invalid character ${JSON.stringify(s[start])}`, start);
+    }
+    if (op === "(" || op === "[" || op === "{") {
+      // CPython's tokenizer: "too many nested parentheses" at 200 levels
+      if (++this.depth >= MAX_BRACKETS) throw new LimitError(`too many nested parentheses (${MAX_BRACKETS})`, start, GRAMMAR);
+    } else if (op === ")" || op === "]" || op === "}") {
+      this.depth--;
+      if (this.depth < 0) this.fail(`unmatched '${op}'`, start);
+    }
+    this.pos = start + op.length;
+    this.tokens.push({ kind: "op", text: op, pos: start, value: undefined, bytes: false });
   }
 
   private number(): void {
@@ -192,7 +210,8 @@ class Tokenizer {
         if (!/^0+$/.test(s.slice(start, e))) this.fail("leading zeros in decimal integer literals are not permitted", start);
       }
       this.pos = e;
-      this.tokens.push({ kind: "number", text: s.slice(start, e), pos: start, value: Number(s.slice(start, e)) });
+      const text = s.slice(start, e);
+      this.tokens.push({ kind: "number", text, pos: start, value: Number(text), bytes: false });
       return;
     }
     const rest = s.slice(start, start + 4400);
@@ -227,7 +246,7 @@ class Tokenizer {
     if (after !== undefined && ID_CONTINUE.test(String.fromCodePoint(after)))
       this.fail("invalid decimal literal", start + len);
     this.pos = start + len;
-    this.tokens.push({ kind: "number", text: s.slice(start, start + len), pos: start, value });
+    this.tokens.push({ kind: "number", text: s.slice(start, start + len), pos: start, value, bytes: false });
   }
 
   private string(start: number, quoteAt: number, prefix: string): void {
@@ -384,8 +403,8 @@ function matchOperator(s: string, i: number): string | undefined {
   return undefined;
 }
 
-function isDigit(c: string): boolean {
-  return c >= "0" && c <= "9";
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 function complexRepr(imag: number): string {
@@ -507,6 +526,8 @@ class Parser {
   }
 
   private test(): PyNode {
+    const quick = this.quickAtom();
+    if (quick !== undefined) return quick;
     if (this.isName("lambda")) this.fail("lambda is not supported");
     const pos = this.t.pos;
     const body = this.orTest();
@@ -521,6 +542,37 @@ class Parser {
       return { k: "ifexp", body, test, orelse, pos };
     }
     return body;
+  }
+
+  /**
+   * The common case of {@link test} without its descent through every precedence level: one
+   * number, (non-bytes) string or name token followed by `,`, `)`, `]`, `}` or `:`, where no level
+   * continues, so the result is {@link atom}'s. Undefined otherwise (then the full descent).
+   */
+  private quickAtom(): PyNode | undefined {
+    const nx = this.toks[this.i + 1];
+    if (nx === undefined || nx.kind !== "op") return undefined;
+    const x = nx.text;
+    if (x !== "," && x !== ")" && x !== "]" && x !== "}" && x !== ":") return undefined;
+    const t = this.t;
+    switch (t.kind) {
+      case "number":
+        this.i++;
+        return { k: "const", v: t.value!, pos: t.pos };
+      case "string":
+        if (t.bytes === true) return undefined;
+        this.i++;
+        return { k: "const", v: t.value as string, pos: t.pos };
+      case "name":
+        if (t.text === "True" || t.text === "False" || t.text === "None") {
+          this.i++;
+          return { k: "const", v: t.text === "None" ? null : t.text === "True", pos: t.pos };
+        }
+        if (KEYWORDS.has(t.text)) return undefined;
+        this.i++;
+        return { k: "name", id: t.text, pos: t.pos };
+    }
+    return undefined;
   }
 
   private orTest(): PyNode {

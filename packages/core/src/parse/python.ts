@@ -61,12 +61,10 @@ function resolveCall(call: Extract<PyNode, { k: "call" }>): PyDict {
     f = f.value;
   }
   if (f.k === "name") parts.push(f.id);
-  const name = parts.reverse().join(".");
+  const name = parts.length === 1 ? parts[0]! : parts.reverse().join(".");
   const args = new PyDict();
   for (const kw of call.keywords) args.set(kw.arg, resolveValue(kw.value));
-  const d = new PyDict();
-  d.set(name, args);
-  return d;
+  return new PyDict([name], [args]);
 }
 
 /** BFCL `resolve_ast_by_type`, quirks included. */
