@@ -4,6 +4,7 @@ import { runConvert } from "./commands/convert.js";
 import { runBench } from "./commands/bench.js";
 import { runDemo } from "./commands/demo.js";
 import { runEmbed } from "./commands/embed.js";
+import { runEval } from "./commands/eval.js";
 import type { CommandIo } from "./io.js";
 
 const USAGE = `Usage: advfc <command> [options]
@@ -14,6 +15,7 @@ Commands:
   bench    benchmarks (advfc bench check, advfc bench kernels)
   demo     score the shipped example results and print the BFCL metrics table
   embed    embed texts (JSON Lines or plain lines) into a NumPy .npy matrix (onnx model or hash)
+  eval     evaluate a model behind an OpenAI-compatible API on BFCL (prompt or FC mode)
 
 Run "advfc <command> --help" for a command's options.
 
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIo) => Promise<number
   bench: runBench,
   demo: runDemo,
   embed: runEmbed,
+  eval: runEval,
 };
 
 async function main(argv: string[]): Promise<number> {
