@@ -14,3 +14,6 @@ export * from "./parse/python.js";
 export * from "./schema/index.js";
 export * from "./formats/index.js";
 export * from "./metrics/index.js";
+export * from "./rewards/index.js";
+export * from "./loop/index.js";
+export * from "./models/index.js";

@@ -3,6 +3,7 @@ import { buildCheckWorkload, checkLine, checkRawLine, DocCache, OUTPUT_MODES, pa
 import { findBfclDir } from "../data.js";
 import type { CommandIo } from "../io.js";
 import { runBenchKernels } from "./bench-kernels.js";
+import { runBenchClient } from "./bench-client.js";
 
 export const BENCH_HELP = `Usage: advfc bench <benchmark> [options]
 
@@ -16,6 +17,9 @@ Benchmarks:
   kernels  the diversity kernels (normalise, mean pairwise cosine distance, per-row diversity,
            similarity matrix, near-duplicates, top-k) on cuda / cpu / pure JS beside tfjs-wasm;
            "advfc bench kernels --help" lists its options
+  client   the OpenAI-compatible client against the scripted local server with a fixed
+           latency, at concurrency 1, 64, 256, 1024: req/s vs the bound concurrency/latency,
+           client CPU per request, p50/p99; "advfc bench client --help" lists its options
 
 Options (check):
   --data DIR     BFCL v4 data folder (default: $ADVFC_BFCL_DATA, else shared/data/bfcl/v4
@@ -75,6 +79,7 @@ export async function runBench(argv: string[], io: CommandIo): Promise<number> {
     return which === undefined ? 2 : 0;
   }
   if (which === "kernels") return runBenchKernels(rest, io);
+  if (which === "client") return runBenchClient(rest, io);
   if (which !== "check") {
     io.stderr.write(`advfc bench: unknown benchmark "${which}"\n\n${BENCH_HELP}`);
     return 2;
