@@ -17,3 +17,4 @@ export * from "./metrics/index.js";
 export * from "./rewards/index.js";
 export * from "./loop/index.js";
 export * from "./models/index.js";
+export * from "./baselines/index.js";
