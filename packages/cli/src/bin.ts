@@ -5,6 +5,9 @@ import { runBench } from "./commands/bench.js";
 import { runDemo } from "./commands/demo.js";
 import { runEmbed } from "./commands/embed.js";
 import { runEval } from "./commands/eval.js";
+import { runRun } from "./commands/run.js";
+import { runInit } from "./commands/init.js";
+import { runReport } from "./commands/report.js";
 import type { CommandIo } from "./io.js";
 
 const USAGE = `Usage: advfc <command> [options]
@@ -16,6 +19,9 @@ Commands:
   demo     score the shipped example results and print the BFCL metrics table
   embed    embed texts (JSON Lines or plain lines) into a NumPy .npy matrix (onnx model or hash)
   eval     evaluate a model behind an OpenAI-compatible API on BFCL (prompt or FC mode)
+  run      run Algorithm 1: adversarial rewrites, judge, bad cases, FC training (advfc run --config FILE)
+  init     write a commented starter run config (advfc init [FILE])
+  report   summarise a run directory as a Markdown table (advfc report DIR)
 
 Run "advfc <command> --help" for a command's options.
 
@@ -30,6 +36,9 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIo) => Promise<number
   demo: runDemo,
   embed: runEmbed,
   eval: runEval,
+  run: runRun,
+  init: runInit,
+  report: runReport,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@ import { findBfclDir } from "../data.js";
 import type { CommandIo } from "../io.js";
 import { runBenchKernels } from "./bench-kernels.js";
 import { runBenchClient } from "./bench-client.js";
+import { runBenchLoop } from "./bench-loop.js";
 
 export const BENCH_HELP = `Usage: advfc bench <benchmark> [options]
 
@@ -20,6 +21,9 @@ Benchmarks:
   client   the OpenAI-compatible client against the scripted local server with a fixed
            latency, at concurrency 1, 64, 256, 1024: req/s vs the bound concurrency/latency,
            client CPU per request, p50/p99; "advfc bench client --help" lists its options
+  loop     Algorithm 1's orchestration: rollouts/s with the baseline backends, and with OpenAI
+           roles against the scripted server (child process) beside the bound
+           concurrency / latency / calls per rollout; "advfc bench loop --help" lists its options
 
 Options (check):
   --data DIR     BFCL v4 data folder (default: $ADVFC_BFCL_DATA, else shared/data/bfcl/v4
@@ -80,6 +84,7 @@ export async function runBench(argv: string[], io: CommandIo): Promise<number> {
   }
   if (which === "kernels") return runBenchKernels(rest, io);
   if (which === "client") return runBenchClient(rest, io);
+  if (which === "loop") return runBenchLoop(rest, io);
   if (which !== "check") {
     io.stderr.write(`advfc bench: unknown benchmark "${which}"\n\n${BENCH_HELP}`);
     return 2;

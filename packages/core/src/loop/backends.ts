@@ -1,0 +1,96 @@
+/**
+ * The built-in backend factory of `advfc run`: each role of the config becomes an OpenAI-backed
+ * role (openai-roles.ts over `OpenAIChatModel`) or a weight-free in-process baseline
+ * (core/src/baselines: the bandit rewriter, the rule-based judge, the lexical function caller
+ * and its trainer). Baseline options are passed through from the config (snake_case keys are
+ * turned into the baselines' camelCase options).
+ */
+import { AdvfcError } from "../errors.js";
+import { OpenAIChatModel } from "../models/openai.js";
+import type { Sample } from "../schema/sample.js";
+import { BanditRewriter } from "../baselines/rewriter.js";
+import { LexicalFunctionCaller } from "../baselines/lexical-fc.js";
+import { BaselineJudge, type BaselineJudgeOptions } from "../baselines/judge.js";
+import { BaselineFcTrainer, NoneTrainer } from "../baselines/trainer.js";
+import type { OpenAIRoleConfig, RoleConfig, RunConfig } from "./config.js";
+import { OpenAIFcRole, OpenAIJudgeRole, OpenAIQueryRole } from "./openai-roles.js";
+import type { BackendFactory, RunBackends } from "./run.js";
+import type { FcRole, FcTrainer, JudgeRole, QueryRole } from "./roles.js";
+
+/** `{base_urls, max_tokens}` → `{baseUrls, maxTokens}`; `backend` dropped. */
+function camelOptions(role: RoleConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(role)) if (k !== "backend") out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v;
+  return out;
+}
+
+/** The `OpenAIChatModel` of an openai role config. */
+export function openAIModelFor(role: OpenAIRoleConfig): OpenAIChatModel {
+  return new OpenAIChatModel({
+    baseUrls: role.base_urls,
+    model: role.model,
+    ...(role.api_key_env !== undefined ? { apiKeyEnv: role.api_key_env } : {}),
+    maxConcurrency: role.concurrency,
+    maxRetries: role.retries,
+    timeoutMs: role.timeout_s * 1000,
+    initialBackoffMs: role.backoff_ms,
+    ...(role.temperature !== undefined ? { temperature: role.temperature } : {}),
+    ...(role.max_tokens !== undefined ? { maxTokens: role.max_tokens } : {}),
+    ...(role.extra_body !== undefined ? { extraBody: role.extra_body } : {}),
+  });
+}
+
+/**
+ * Builds the roles and trainer of `config`. A baseline FC model is first fitted on the training
+ * seeds (πF,0 is a model that knows the seeds; `fit_on_seeds: false` starts it empty).
+ * @throws {AdvfcError} for a trainer the FC backend cannot use.
+ */
+export const createBackends: BackendFactory = (config: RunConfig, context: { seeds: readonly Sample[]; allSeeds: readonly Sample[] }): RunBackends => {
+  const models: OpenAIChatModel[] = [];
+  const model = (r: OpenAIRoleConfig) => {
+    const m = openAIModelFor(r);
+    models.push(m);
+    return m;
+  };
+  const { query: q, judge: j, fc: f } = config.roles;
+
+  let query: QueryRole;
+  if (q.backend === "openai") query = new OpenAIQueryRole({ model: model(q), request: { temperature: q.temperature ?? 1 }, seed: config.seed });
+  else query = new BanditRewriter({ seed: config.seed, ...camelOptions(q) });
+
+  let judge: JudgeRole;
+  if (j.backend === "openai") {
+    judge = new OpenAIJudgeRole({ model: model(j), callMode: j.mode ?? "fc", ...(j.stage1_extra_body ? { toolCallRequest: { extraBody: j.stage1_extra_body } } : {}) });
+  }
+  else judge = new BaselineJudge({ seeds: context.allSeeds, ...camelOptions(j) } as BaselineJudgeOptions);
+
+  let fc: FcRole;
+  if (f.backend === "openai") fc = new OpenAIFcRole({ model: model(f), mode: f.mode ?? "prompt" });
+  else {
+    const { fitOnSeeds, ...options } = camelOptions(f);
+    const lexical = new LexicalFunctionCaller({ seed: config.seed, ...options });
+    if (fitOnSeeds !== false) lexical.fit(context.seeds);
+    fc = lexical;
+  }
+
+  let trainer: FcTrainer;
+  switch (config.trainer.type) {
+    case "none":
+      trainer = new NoneTrainer();
+      break;
+    case "baseline":
+      if (f.backend !== "baseline") throw new AdvfcError(`trainer.type: "baseline" refits the baseline FC model; roles.fc.backend is "${f.backend}" — use trainer.type "none" (or a verl trainer, with @advfc/trainer-bridge)`);
+      trainer = new BaselineFcTrainer(typeof config.trainer.bad_case_weight === "number" ? { badCaseWeight: config.trainer.bad_case_weight } : {});
+      break;
+    default:
+      throw new AdvfcError(`trainer.type: "${config.trainer.type}" arrives with @advfc/trainer-bridge; use "baseline" or "none" for now`);
+  }
+  return {
+    roles: { query, judge, fc },
+    trainer,
+    restoreFc: (state) => LexicalFunctionCaller.fromState(state),
+    async close() {
+      await Promise.all(models.map((m) => m.close()));
+    },
+  };
+};
