@@ -216,7 +216,7 @@ export async function runBenchLoop(argv: string[], io: CommandIo): Promise<numbe
   const seeds: Sample[] = [];
   for await (const it of readSamples(seedFile, { file: seedFile })) if (it.sample) seeds.push(it.sample);
   io.stderr.write(`baseline backends: ${steps} steps × ${B * R} rollouts ...\n`);
-  const backends = await createBackends({ ...config, trainer: { ...config.trainer, type: "none" } }, { seeds, baseDir: "." });
+  const backends = await createBackends({ ...config, trainer: { ...config.trainer, type: "none" } }, { seeds, allSeeds: seeds, baseDir: "." });
   results.push(await measure("baseline (in-process)", config, backends.roles, seeds));
 
   // OpenAI roles against the scripted server in a child process.
