@@ -278,9 +278,46 @@ function typeChecker(
   return new TypeFailure("type_error:simple", nestedFailure ? [nestedFailure, simple] : [simple], false);
 }
 
+/** A list of possible answers, and its strings standardized (undefined for the other items). */
+interface StdAnswers {
+  readonly items: readonly PyValue[];
+  readonly std: readonly (string | undefined)[];
+}
+
+/**
+ * The standardized strings of possible-answer lists, by list: the same ground truth is checked
+ * against many outputs (its tool docs and answers come from the doc cache, the same objects each
+ * time), so its side of the comparison is computed once. An entry is used only while the list
+ * still holds the very same items (a caller may reuse and change its own arrays).
+ */
+const stdAnswerCache = new WeakMap<PyValue[], StdAnswers>();
+
+function standardizedAnswers(list: PyValue[]): readonly (string | undefined)[] {
+  const e = stdAnswerCache.get(list);
+  if (e !== undefined && e.items.length === list.length) {
+    let same = true;
+    for (let i = 0; i < list.length; i++) {
+      if (e.items[i] !== list[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return e.std;
+  }
+  const items = list.slice();
+  const std = items.map((a) => (typeof a === "string" ? standardizeString(a) : undefined));
+  stdAnswerCache.set(list, { items, std });
+  return std;
+}
+
 /** BFCL `string_checker`. */
 function stringChecker(param: PyValue, value: string, possibleAnswer: PyValue): AstCheckResult {
   const std = standardizeString(value);
+  if (Array.isArray(possibleAnswer)) {
+    const answers = standardizedAnswers(possibleAnswer);
+    for (let i = 0; i < answers.length; i++) if (answers[i] === std) return OK;
+    return fail("value_error:string", msgString, param, value, possibleAnswer);
+  }
   for (const a of pyIter(possibleAnswer, "possible answer")) if (typeof a === "string" && standardizeString(a) === std) return OK;
   return fail("value_error:string", msgString, param, value, possibleAnswer);
 }

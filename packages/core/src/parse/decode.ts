@@ -112,6 +112,50 @@ function isPyWs(c: number): boolean {
   return c === 32 || c === 10 ? true : c > 32 && c < 0x85 ? false : isPyWhitespace(c);
 }
 
+/** Work left to {@link firstBraceEnd} (characters and braces looked at). */
+let budget = 0;
+const QUICK_BUDGET = 1024;
+
+/**
+ * The end of the match of `\s*(?:,\s*{.*?}\s*)*\]` at `p` as the backtracking engine finds it,
+ * -1 when it does not match, -2 when the budget ran out.
+ */
+function suffixEnd(s: string, p: number): number {
+  const n = s.length;
+  let m = p;
+  while (m < n && isPyWs(s.charCodeAt(m))) m++;
+  budget -= m - p + 1;
+  if (budget < 0) return -2;
+  if (m >= n) return -1;
+  const c = s.charCodeAt(m);
+  // the greedy group first: `,\s*{`, then the lazy `.*?}` and the rest
+  if (c === 44) {
+    let x = m + 1;
+    while (x < n && isPyWs(s.charCodeAt(x))) x++;
+    budget -= x - m;
+    if (budget < 0) return -2;
+    if (x < n && s.charCodeAt(x) === 123) {
+      const e = firstBraceEnd(s, x + 1);
+      if (e !== -1) return e;
+    }
+    // no further repetition: `\]` must match at the `,`
+    return -1;
+  }
+  return c === 93 ? m + 1 : -1;
+}
+
+/**
+ * The match end after the lazy `.*?}` from `p`: the first `}` at or after `p` whose rest (see
+ * {@link suffixEnd}) matches gives it; -1 when none does, -2 when the budget ran out.
+ */
+function firstBraceEnd(s: string, p: number): number {
+  for (let q = s.indexOf("}", p); q >= 0; q = s.indexOf("}", q + 1)) {
+    const e = suffixEnd(s, q + 1);
+    if (e !== -1) return e;
+  }
+  return -1;
+}
+
 export function findJsonCallList(s: string): [number, number] | undefined {
   const n = s.length;
   // Common case first: `[`, `\s*`, `{` at the start, and the only `]` is the last character,
@@ -124,6 +168,22 @@ export function findJsonCallList(s: string): [number, number] | undefined {
     while (b > a && isPyWs(s.charCodeAt(b))) b--;
     if (s.charCodeAt(a) === 123 && b > a && s.charCodeAt(b) === 125) return [0, n];
   }
+  // Otherwise follow the engine's search directly, within a work budget (past it, the general
+  // computation below). A match can start only at a `[` followed by `\s*{`; at the first such
+  // `[`, the lazy `.*?}` tries every later `}` in order. If none of them leads to a match, no
+  // later start can match either (its candidate `}`s are a subset of those, and whether the rest
+  // matches after a `}` depends on the `}` alone).
+  budget = QUICK_BUDGET;
+  for (let i = s.indexOf("["); i >= 0; i = s.indexOf("[", i + 1)) {
+    let j = i + 1;
+    while (j < n && isPyWs(s.charCodeAt(j))) j++;
+    if (j >= n || s.charCodeAt(j) !== 123) continue;
+    const end = firstBraceEnd(s, j + 1);
+    if (end >= 0) return [i, end];
+    if (end === -1) return undefined;
+    break;
+  }
+  if (budget >= 0) return undefined;
   // nonWs[p]: the first q >= p that is not `\s` (n at the end).
   // suffixEnd[p]: end of the match of `\s*(,\s*{.*?}\s*)*\]` starting at p, or -1.
   // braceOk[p]: smallest q >= p with s[q] === "}" and suffixEnd[q+1] >= 0, or -1.

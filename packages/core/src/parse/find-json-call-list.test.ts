@@ -31,6 +31,26 @@ describe("findJsonCallList (linear time) finds BFCL's regex match", () => {
       { numRuns: 20000 },
     );
   });
+  it("on call lists with brackets inside (the second shortcut) and where its budget runs out", () => {
+    const frag = fc.constantFrom("[", "]", "{", "}", ",", " ", "\n", "\u2028", '"a": 1', "}]", "} ,", ", {", "},{", "[{", "x");
+    fc.assert(
+      fc.property(fc.constantFrom("[{", "[ {", "[\n{"), fc.array(frag, { maxLength: 40 }).map((x) => x.join("")), (head, body) => {
+        const s = head + body;
+        expect(findJsonCallList(s)).toEqual(reference(s));
+      }),
+      { numRuns: 20000 },
+    );
+    for (const s of ['[{"a": [{"b": 1}]}, {"c": [2]}]', '[{"a": {"b": 1}, "c": [{"d": 2}]}]', '[{"a": [1]}, {"b": 2} x]'])
+      expect(findJsonCallList(s)).toEqual(reference(s));
+    // long inputs (too long for the backtracking reference) past the budget: the general computation answers
+    const chain = "[{" + "}, {".repeat(3000) + "}]";
+    expect(findJsonCallList(chain)).toEqual([0, chain.length]);
+    expect(findJsonCallList("[{" + "}, {".repeat(3000) + "} x")).toBeUndefined();
+    const spaced = "[{" + "} ".repeat(3000) + "}]";
+    expect(findJsonCallList(spaced)).toEqual([0, spaced.length]);
+    const chain2 = "[{" + "}, {".repeat(3000) + "}] x]";
+    expect(findJsonCallList(chain2)).toEqual([0, chain2.length - 3]);
+  });
   it("on list-of-objects shapes (the common case's shortcut)", () => {
     const ws = fc.constantFrom("", " ", "\n", "\u00a0", "\x1c", "\u2028");
     const inner = fc.array(fc.constantFrom("{", "}", ",", " ", '"a": 1', "[", "{}", "}, {", "\n", "x"), { maxLength: 12 }).map((x) => x.join(""));

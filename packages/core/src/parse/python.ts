@@ -11,6 +11,7 @@ import {
   type PyValue,
 } from "../check/pyvalue.js";
 import { parsePythonExpression, type PyNode, type PythonParseOptions } from "./python-ast.js";
+import { fastPythonCalls } from "./python-fast.js";
 import { pyStripWhitespace } from "./text.js";
 
 const GRAMMAR = "python";
@@ -29,6 +30,26 @@ export function decodePythonCalls(input: string, options: PythonParseOptions = {
   while (a < b && cleaned.charCodeAt(a) === 39) a++;
   while (b > a && cleaned.charCodeAt(b - 1) === 39) b--;
   cleaned = cleaned.slice(a, b);
+  // the common shape, read directly (the same result; undefined sends anything else the full way)
+  if (cleaned.length <= (options.maxLength ?? 1_048_576) && (options.maxDepth === undefined || options.maxDepth >= 1000)) {
+    const fast = fastPythonCalls(cleaned);
+    if (fast !== undefined) return fast;
+  }
+  return decodeCleaned(cleaned, options);
+}
+
+/** {@link decodePythonCalls} without its fast path (the differential tests' reference). @internal */
+export function decodePythonCallsFull(input: string, options: PythonParseOptions = {}): PyValue[] {
+  let cleaned = pyStripWhitespace(input);
+  let a = 0;
+  let b = cleaned.length;
+  while (a < b && cleaned.charCodeAt(a) === 39) a++;
+  while (b > a && cleaned.charCodeAt(b - 1) === 39) b--;
+  cleaned = cleaned.slice(a, b);
+  return decodeCleaned(cleaned, options);
+}
+
+function decodeCleaned(cleaned: string, options: PythonParseOptions): PyValue[] {
   const body = parsePythonExpression(cleaned, options);
   if (body.k === "call") return [resolveCall(body)];
   if (body.k !== "list" && body.k !== "tuple" && body.k !== "set")

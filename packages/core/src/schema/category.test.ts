@@ -65,3 +65,12 @@ describe("relevance kinds", () => {
     expect(BFCL_V4_CATEGORIES.filter(isLiveRelevanceCategory)).toEqual(["live_relevance"]);
   });
 });
+
+describe("names of Object.prototype members", () => {
+  it("are not categories", () => {
+    for (const name of ["toString", "__proto__", "constructor", "hasOwnProperty", "valueOf"]) {
+      expect(tryV4Category(name)).toBeUndefined();
+      expect(() => toV4Category(name)).toThrow(/Expected a BFCL single-turn category/);
+    }
+  });
+});

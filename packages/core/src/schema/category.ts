@@ -44,10 +44,19 @@ const V4_TO_V3: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(V3_CATEGORY_ALIASES).map(([v3, v4]) => [v4, v3]),
 );
 
+/** Every v4 name and v3 alias → its v4 name (the constant: an internalized string, cheap to hash and compare later). */
+const TO_V4: ReadonlyMap<string, Category> = new Map<string, Category>([
+  ...BFCL_V4_CATEGORIES.map((c) => [c, c] as const),
+  ...(Object.entries(V3_CATEGORY_ALIASES) as [string, Category][]),
+]);
+
 /** The v4 name of `name` (v3 or v4 spelling), or `undefined` when it is no single-turn category. */
 export function tryV4Category(name: string): Category | undefined {
+  const hit = TO_V4.get(name);
+  if (hit !== undefined) return hit;
   if (V4_SET.has(name)) return name as Category;
-  return (V3_CATEGORY_ALIASES as Record<string, Category>)[name];
+  // Own keys only: "toString" or "__proto__" must not resolve to Object.prototype members.
+  return Object.hasOwn(V3_CATEGORY_ALIASES, name) ? (V3_CATEGORY_ALIASES as Record<string, Category>)[name] : undefined;
 }
 
 /**

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Old-vs-new verdict diff of `advfc check` on the `advfc bench check` workload (39,132 lines).
+//
+//   node tools/check-diff/diff.mjs OLD_CORE_DIR [NEW_CORE_DIR] [--data DIR]
+//
+// OLD_CORE_DIR / NEW_CORE_DIR: folders holding a built @advfc/core (`dist/index.js`); NEW
+// defaults to packages/core. Build the old one with e.g.
+//   git worktree add /tmp/old HEAD && (cd /tmp/old && npm ci && npx turbo run build --filter=@advfc/core)
+// or copy a packages/core/dist built before the change into /tmp/old-core/dist (with a
+// package.json and a node_modules link to the repo's). Every line is scored by both, through the
+// whole raw-line path (doc cache on, and off) and through checkCase on the parsed line; the
+// verdicts, the error messages and the decoded values must be identical. Exits 1 on any
+// difference and prints the first ones.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const args = process.argv.slice(2);
+let data = process.env.ADVFC_BFCL_DATA ? resolve(process.env.ADVFC_BFCL_DATA, "v4") : undefined;
+const dirs = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--data") data = args[++i];
+  else dirs.push(args[i]);
+}
+if (dirs.length < 1) {
+  console.error("usage: node tools/check-diff/diff.mjs OLD_CORE_DIR [NEW_CORE_DIR] [--data DIR]");
+  process.exit(2);
+}
+const here = new URL(".", import.meta.url);
+if (dirs.length < 2) dirs.push(new URL("../../packages/core", here).pathname);
+if (data === undefined) {
+  for (const c of ["../../shared/data/bfcl/v4", "../../../shared/data/bfcl/v4"]) {
+    const p = new URL(c, here).pathname;
+    if (existsSync(p)) data = p;
+  }
+}
+if (data === undefined) {
+  console.error("BFCL v4 data not found; pass --data DIR");
+  process.exit(2);
+}
+const [oldCore, newCore] = await Promise.all(dirs.map((d) => import(pathToFileURL(resolve(d, "dist/index.js")).href)));
+const lines = newCore.buildCheckWorkload(data);
+
+function run(core, text, i, cache) {
+  const r = core.checkRawLine(text, { line: i + 1 }, {}, cache);
+  if ("error" in r) return { error: String(r.error.message) };
+  let detail;
+  try {
+    const parsed = core.parseCheckLine(text, { line: i + 1 }, null);
+    const c = core.checkCase(parsed);
+    detail = { errors: c.errors, decoded: c.decoded === undefined ? null : core.pyRepr(c.decoded) };
+  } catch (e) {
+    detail = { threw: String(e) };
+  }
+  return { verdict: r.verdict, category: r.category, ...detail };
+}
+
+let diffs = 0;
+const oldCache = new oldCore.DocCache();
+const newCache = new newCore.DocCache();
+for (let i = 0; i < lines.length; i++) {
+  const text = lines[i].text;
+  const a = JSON.stringify(run(oldCore, text, i, oldCache));
+  const b = JSON.stringify(run(newCore, text, i, newCache));
+  const b0 = JSON.stringify(run(newCore, text, i, null));
+  if (a !== b || a !== b0) {
+    if (++diffs <= 10) console.log(`line ${i + 1} (${lines[i].mode} ${lines[i].variant}):\n  old: ${a}\n  new: ${b}\n  new, no cache: ${b0}`);
+  }
+}
+console.log(`${lines.length} lines, ${diffs} differences`);
+process.exit(diffs === 0 ? 0 : 1);
