@@ -4,6 +4,7 @@
  * summary.json. `resume` continues a run directory where it stopped.
  */
 import { createHash } from "node:crypto";
+import { getMaxListeners, setMaxListeners } from "node:events";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { createEmbedder, type Embedder } from "@advfc/native-embed";
@@ -259,8 +260,8 @@ export async function startRun(options: StartRunOptions): Promise<StartRunResult
       trainer: backends.trainer,
       embedder,
       ...(backends.restoreFc ? { restoreFc: backends.restoreFc } : {}),
-      ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.stopSignal ? { stopSignal: withListenerRoom(options.stopSignal) } : {}),
+      ...(options.signal ? { signal: withListenerRoom(options.signal) } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
     const summary = summarizeRun(dir);
@@ -271,4 +272,14 @@ export async function startRun(options: StartRunOptions): Promise<StartRunResult
     await embedder?.dispose();
     lock.release();
   }
+}
+
+/**
+ * Every model call, queue wait and kernel call in flight listens to the run's signals, so a run
+ * legitimately has hundreds of listeners on them; raise Node's leak warning threshold (10) to
+ * the loop's scale instead of printing a false MaxListenersExceededWarning.
+ */
+function withListenerRoom(signal: AbortSignal): AbortSignal {
+  if (getMaxListeners(signal) < 10_000) setMaxListeners(10_000, signal);
+  return signal;
 }
