@@ -8,6 +8,9 @@ import { runEval } from "./commands/eval.js";
 import { runRun } from "./commands/run.js";
 import { runInit } from "./commands/init.js";
 import { runReport } from "./commands/report.js";
+import { runServe } from "./commands/serve.js";
+import { runBridge } from "./commands/bridge.js";
+import { runTrain } from "./commands/train.js";
 import type { CommandIo } from "./io.js";
 
 const USAGE = `Usage: advfc <command> [options]
@@ -22,6 +25,9 @@ Commands:
   run      run Algorithm 1: adversarial rewrites, judge, bad cases, FC training (advfc run --config FILE)
   init     write a commented starter run config (advfc init [FILE])
   report   summarise a run directory as a Markdown table (advfc report DIR)
+  serve    serve verl's reward function over HTTP (advfc serve reward --role query|fc --config FILE)
+  bridge   verl bridge helpers (advfc bridge shim-path)
+  train    train the query or FC model of an iteration with verl (advfc train query|fc --config FILE --iteration K)
 
 Run "advfc <command> --help" for a command's options.
 
@@ -39,6 +45,9 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIo) => Promise<number
   run: runRun,
   init: runInit,
   report: runReport,
+  serve: runServe,
+  bridge: runBridge,
+  train: runTrain,
 };
 
 async function main(argv: string[]): Promise<number> {

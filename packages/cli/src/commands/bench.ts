@@ -5,6 +5,7 @@ import type { CommandIo } from "../io.js";
 import { runBenchKernels } from "./bench-kernels.js";
 import { runBenchClient } from "./bench-client.js";
 import { runBenchLoop } from "./bench-loop.js";
+import { runBenchRewardServer } from "./bench-reward-server.js";
 
 export const BENCH_HELP = `Usage: advfc bench <benchmark> [options]
 
@@ -24,6 +25,8 @@ Benchmarks:
   loop     Algorithm 1's orchestration: rollouts/s with the baseline backends, and with OpenAI
            roles against the scripted server (child process) beside the bound
            concurrency / latency / calls per rollout; "advfc bench loop --help" lists its options
+  reward-server  the verl reward server over HTTP: items/s and p50/p99 per batch, role fc at
+           batch 256 and 1024, role query with the baseline judge and FC
 
 Options (check):
   --data DIR     BFCL v4 data folder (default: $ADVFC_BFCL_DATA, else shared/data/bfcl/v4
@@ -94,6 +97,7 @@ export async function runBench(argv: string[], io: CommandIo): Promise<number> {
   if (which === "kernels") return runBenchKernels(rest, io);
   if (which === "client") return runBenchClient(rest, io);
   if (which === "loop") return runBenchLoop(rest, io);
+  if (which === "reward-server") return runBenchRewardServer(rest, io);
   if (which !== "check") {
     io.stderr.write(`advfc bench: unknown benchmark "${which}"\n\n${BENCH_HELP}`);
     return 2;

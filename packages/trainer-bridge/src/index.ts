@@ -1,0 +1,13 @@
+export {};
+export * from "./reward-server/index.js";
+export * from "./datasets/parquet.js";
+export * from "./datasets/verl-datasets.js";
+export * from "./config/verl-keys.js";
+export * from "./config/overrides.js";
+export * from "./config/presets.js";
+export * from "./config/builders.js";
+export * from "./launch/metrics.js";
+export * from "./launch/supervise.js";
+export * from "./launch/verl-section.js";
+export * from "./launch/plan.js";
+export * from "./launch/run.js";

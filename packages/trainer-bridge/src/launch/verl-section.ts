@@ -1,0 +1,82 @@
+/**
+ * What a verl launch needs beyond an `advfc run` config: the `verl` section. core's run config
+ * is strict at the top level but keeps unknown keys under `trainer`, so the section lives at
+ * `trainer.verl` of the run config; `advfc train --verl FILE` (JSON) may give it instead (and
+ * then wins). Validated here with zod; every key has a default, so an absent section means
+ * the paper's presets.
+ */
+import { z } from "zod";
+import { AdvfcError } from "@advfc/core";
+
+const expected = (what: string) => ({ error: what });
+const posInt = z.number(expected("a positive integer")).int(expected("a positive integer")).positive(expected("a positive integer"));
+const str = z.string(expected("a non-empty string")).min(1, expected("a non-empty string"));
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number(), z.boolean()]))], expected("a scalar or a list of scalars"));
+
+export const VerlSectionSchema = z.strictObject({
+  /** Query model to train (πQ). @default roles.query.model, else "Qwen/Qwen2.5-7B-Instruct" */
+  query_model: str.optional(),
+  /** FC model to train (πF). @default roles.fc.model, else "Qwen/Qwen3-0.6B" */
+  fc_model: str.optional(),
+  /** Critic model. @default the actor's */
+  critic_model: str.optional(),
+  /** @default the model's preset */
+  nnodes: posInt.optional(),
+  /** @default the model's preset */
+  gpus_per_node: posInt.optional(),
+  /** Submit to this Ray cluster (`ray job submit --address …`) instead of running locally. */
+  ray_address: str.optional(),
+  /** Port of `advfc serve reward`. @default 8765 */
+  reward_port: z.number(expected("a port number")).int(expected("a port number")).min(1, expected("a port number")).max(65535, expected("a port number")).default(8765),
+  /** Host verl's shim reaches the reward server at. @default "127.0.0.1" */
+  reward_host: str.default("127.0.0.1"),
+  /** The trainer argv. @default ["python3", "-m", "verl.trainer.main_ppo"] */
+  trainer_command: z.array(str, expected("an argv list")).min(1, expected("a non-empty argv list")).optional(),
+  /** Python used for the printed export command. @default "python3" */
+  python: str.default("python3"),
+  /** How πF is trained. @default from trainer.type (verl-sft → sft, verl-lora → lora, else ppo) */
+  fc_trainer: z.enum(["ppo", "sft", "lora"], expected('"ppo", "sft" or "lora"')).optional(),
+  /** LoRA rank when fc_trainer is lora. @default 32 */
+  lora_rank: posInt.default(32),
+  /** Max PPO steps (`trainer.total_training_steps`); early stop usually ends the query model sooner. @default early_stop.max_steps */
+  total_training_steps: posInt.optional(),
+  /** @default 1 */
+  total_epochs: posInt.default(1),
+  /** SIGTERM → SIGKILL grace for a local trainer, seconds. @default 60 */
+  stop_grace_s: z.number(expected("a number of seconds ≥ 0")).nonnegative(expected("a number of seconds ≥ 0")).default(60),
+  /** Extra verl overrides (checked against verl v0.7's keys). */
+  overrides: z.record(z.string(), scalar, expected("a mapping key → value")).default({}),
+});
+export type VerlSection = z.output<typeof VerlSectionSchema>;
+
+/** The verl section is invalid. */
+export class VerlSectionError extends AdvfcError {
+  constructor(readonly issues: readonly string[], readonly where: string) {
+    super(`${where}: invalid verl section:\n  ${issues.join("\n  ")}`);
+    this.name = "VerlSectionError";
+  }
+}
+
+/** Validate a verl section; a result instead of a throw. */
+export function safeParseVerlSection(input: unknown): { ok: true; section: VerlSection } | { ok: false; issues: string[] } {
+  const r = VerlSectionSchema.safeParse(input ?? {});
+  if (r.success) return { ok: true, section: r.data };
+  return {
+    ok: false,
+    issues: r.error.issues.map((i) => {
+      const path = i.path.join(".") || "(root)";
+      if (i.code === "unrecognized_keys") return `${i.keys.map((k) => (path === "(root)" ? k : `${path}.${k}`)).join(", ")}: Expected no such key (unknown key)`;
+      return `${path}: Expected ${i.message.replace(/^Invalid input:\s*/, "")}`;
+    }),
+  };
+}
+
+/**
+ * Validate a verl section.
+ * @throws {VerlSectionError} listing every problem with its key path.
+ */
+export function parseVerlSection(input: unknown, where = "trainer.verl"): VerlSection {
+  const r = safeParseVerlSection(input);
+  if (!r.ok) throw new VerlSectionError(r.issues, where);
+  return r.section;
+}

@@ -1,0 +1,3 @@
+export * from "./protocol.js";
+export * from "./scorer.js";
+export * from "./server.js";
