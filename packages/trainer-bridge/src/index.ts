@@ -1,4 +1,3 @@
-export {};
 export * from "./reward-server/index.js";
 export * from "./datasets/parquet.js";
 export * from "./datasets/verl-datasets.js";
