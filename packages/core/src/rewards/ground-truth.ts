@@ -41,18 +41,37 @@ export interface SampleCheckInput {
 
 /** The sample's function docs and possible answer as `checkCase` takes them. */
 export function sampleCheckInput(sample: Sample): SampleCheckInput {
-  const functions = fromPlain(sample.tools);
+  const functions = functionsOf(sample.tools);
   if (isRelevanceCategory(sample.category) || "abstain" in sample.expected) {
     return { category: sample.category, functions, possibleAnswer: null };
   }
-  const possibleAnswer = sample.expected.calls.map((call) => {
+  return { category: sample.category, functions, possibleAnswer: possibleAnswerOf(sample.expected) };
+}
+
+// The checker only reads its inputs, so the Python-value forms are memoised per tool list and per
+// expected-answer object (rollouts of one seed share them): converting them is most of the cost
+// of scoring a short output.
+const FUNCTIONS = new WeakMap<object, PyValue>();
+const POSSIBLE_ANSWERS = new WeakMap<object, PyDict[]>();
+
+function functionsOf(tools: Sample["tools"]): PyValue {
+  let f = FUNCTIONS.get(tools);
+  if (f === undefined) FUNCTIONS.set(tools, (f = fromPlain(tools)));
+  return f;
+}
+
+function possibleAnswerOf(expected: Extract<Sample["expected"], { calls: unknown }>): PyDict[] {
+  let cached = POSSIBLE_ANSWERS.get(expected);
+  if (cached !== undefined) return cached;
+  const possibleAnswer = expected.calls.map((call) => {
     const args = new PyDict();
     for (const [param, options] of expectedCallToPy(call)) args.set(param, options);
     const entry = new PyDict();
     entry.set(call.name, args);
     return entry;
   });
-  return { category: sample.category, functions, possibleAnswer };
+  POSSIBLE_ANSWERS.set(expected, (cached = possibleAnswer));
+  return cached;
 }
 
 /**

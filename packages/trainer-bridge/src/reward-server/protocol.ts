@@ -76,6 +76,27 @@ function maybeJson(v: unknown, where: string): unknown {
 }
 
 /**
+ * Validated `tools` and `ground_truth` values by their raw JSON text. verl sends each prompt's
+ * tools and ground truth once per rollout (n rollouts per prompt), so most items of a batch repeat
+ * one another; the validated objects are shared read-only. Cleared when it grows past its bound.
+ */
+const VALIDATED = new Map<string, unknown>();
+const VALIDATED_MAX = 4096;
+
+function cachedParse<T>(kind: "tools" | "truth", raw: unknown, parse: () => { success: true; data: T } | { success: false; error: z.ZodError }): { success: true; data: T } | { success: false; error: z.ZodError } {
+  if (typeof raw !== "string") return parse();
+  const key = kind === "tools" ? "t" + raw : "g" + raw;
+  const hit = VALIDATED.get(key);
+  if (hit !== undefined) return { success: true, data: hit as T };
+  const r = parse();
+  if (r.success) {
+    if (VALIDATED.size >= VALIDATED_MAX) VALIDATED.clear();
+    VALIDATED.set(key, r.data);
+  }
+  return r;
+}
+
+/**
  * Decode a `POST /score` body.
  * @throws {RewardRequestError} for lists of different lengths or any bad item (naming its index).
  */
@@ -101,12 +122,12 @@ export function decodeScoreRequest(body: unknown): ScoreItem[] {
 
 function decodeItem(i: number, source: unknown, solution: unknown, truth: unknown, extra: unknown): ScoreItem {
   if (typeof solution !== "string") throw new RewardRequestError(`Expected a string for solution_strs[${i}] but received ${describe(solution)}`, `solution_strs[${i}]`);
-  const expected = ExpectedSchema.safeParse(maybeJson(truth, `ground_truths[${i}]`));
+  const expected = cachedParse("truth", truth, () => ExpectedSchema.safeParse(maybeJson(truth, `ground_truths[${i}]`)));
   if (!expected.success) throw new RewardRequestError(`Expected {"calls": [{"name", "args"}]} or {"abstain": true} for ground_truths[${i}] but received ${describe(truth)} (${firstIssue(expected.error)})`, `ground_truths[${i}]`);
   const info = maybeJson(extra ?? {}, `extra_infos[${i}]`);
   if (typeof info !== "object" || info === null || Array.isArray(info)) throw new RewardRequestError(`Expected an object for extra_infos[${i}] but received ${describe(extra)}`, `extra_infos[${i}]`);
   const x = info as Record<string, unknown>;
-  const tools = z.array(ToolSchema).safeParse(maybeJson(x.tools, `extra_infos[${i}].tools`));
+  const tools = cachedParse("tools", x.tools, () => z.array(ToolSchema).safeParse(maybeJson(x.tools, `extra_infos[${i}].tools`)));
   if (!tools.success) throw new RewardRequestError(`Expected a list of tools (or its JSON string) for extra_infos[${i}].tools but received ${describe(x.tools)} (${firstIssue(tools.error)})`, `extra_infos[${i}].tools`);
   const category = CategorySchema.safeParse(x.category);
   if (!category.success) throw new RewardRequestError(`Expected a BFCL category name for extra_infos[${i}].category but received ${describe(x.category)}`, `extra_infos[${i}].category`);
