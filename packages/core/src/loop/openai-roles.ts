@@ -143,9 +143,14 @@ export function languageAdjustedTools(tools: readonly Tool[], category: string):
   });
 }
 
-/** The prompt-mode messages for a sample: the system prompt (tools as JSON) first, merged with the sample's own system message. */
+/** The prompt-mode system prompt for `tools`: `template` with {@link FUNCTIONS_PLACEHOLDER} replaced by the docs as JSON. */
+export function fcSystemPrompt(tools: readonly Tool[], category: string, template: string = FC_PROMPT_SYSTEM_PROMPT): string {
+  return template.split(FUNCTIONS_PLACEHOLDER).join(JSON.stringify(languageAdjustedTools(tools, category), null, 2));
+}
+
+/** The prompt-mode messages for a sample: the system prompt (tools as JSON) first, merged with the sample's own system message (as BFCL does). */
 export function fcPromptMessages(messages: readonly Message[], tools: readonly Tool[], category: string, template: string = FC_PROMPT_SYSTEM_PROMPT): Message[] {
-  const system = template.split(FUNCTIONS_PLACEHOLDER).join(JSON.stringify(languageAdjustedTools(tools, category), null, 2));
+  const system = fcSystemPrompt(tools, category, template);
   const out = messages.map((m) => ({ ...m }));
   const first = out[0];
   if (first !== undefined && first.role === "system") first.content = `${system}\n\n${first.content}`;

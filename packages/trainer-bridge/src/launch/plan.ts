@@ -21,8 +21,15 @@ export interface PrepareTrainingOptions {
   role: "query" | "fc";
   /** The parsed `advfc run` config. */
   config: RunConfig;
-  /** The config file (the reward server is started with it; relative paths resolve from its folder). */
-  configFile: string;
+  /**
+   * The config file (the reward server is started with it; relative paths resolve from its
+   * folder). Required unless `baseDir` and `data` are given (`advfc run`'s trainers).
+   */
+  configFile?: string;
+  /** Relative paths of the config resolve from here. @default the config file's folder */
+  baseDir?: string;
+  /** The training data as given (`advfc run`'s trainers): no seeds or bad cases are read from disk. */
+  data?: { badCases: readonly BadCase[]; seeds: readonly Sample[] };
   /** Iteration K of Algorithm 1 (0-based, as the run directory's iter-<K>). */
   iteration: number;
   /** Output folder: datasets, the verl config, metrics, rollouts, checkpoints. */
@@ -94,7 +101,8 @@ function valSlice<T>(rows: readonly T[]): T[] {
  * @throws {AdvfcError} when there is nothing to train on, or the verl section is invalid.
  */
 export async function prepareTraining(o: PrepareTrainingOptions): Promise<TrainingPlan> {
-  const baseDir = resolve(o.configFile, "..");
+  if (o.configFile === undefined && (o.baseDir === undefined || o.data === undefined)) throw new AdvfcError("prepareTraining: a config file, or a base folder and the training data, is needed");
+  const baseDir = o.baseDir ?? resolve(o.configFile!, "..");
   const section = parseVerlSection(o.verl ?? (o.config.trainer as Record<string, unknown>).verl, o.verl !== undefined ? "--verl" : "trainer.verl");
   const outDir = resolve(o.outDir);
   const dataDir = join(outDir, "data");
@@ -102,7 +110,7 @@ export async function prepareTraining(o: PrepareTrainingOptions): Promise<Traini
   // The BFCL eval split is not training data; only the training seeds are read.
   const split = o.config.seeds.eval;
   const seedConfig: RunConfig = { ...o.config, seeds: { ...o.config.seeds, eval: "fraction" in split ? split : { fraction: 0 } } };
-  const seeds: Sample[] = (await loadRunSeeds(seedConfig, baseDir)).train;
+  const seeds: readonly Sample[] = o.data !== undefined ? o.data.seeds : (await loadRunSeeds(seedConfig, baseDir)).train;
   const trainer = o.role === "query" ? "ppo" : fcTrainerOf(o.config, section);
   const files = { train: join(dataDir, "train.parquet"), val: join(dataDir, "val.parquet"), overrides: join(outDir, "verl-overrides.txt"), yaml: join(outDir, "verl-config.yaml"), plan: join(outDir, "plan.json") };
 
@@ -117,12 +125,14 @@ export async function prepareTraining(o: PrepareTrainingOptions): Promise<Traini
   } else {
     const runDirRaw = o.runDir ?? o.config.run_dir;
     const runDir = runDirRaw === undefined ? undefined : isAbsolute(runDirRaw) || o.runDir !== undefined ? resolve(runDirRaw) : resolve(baseDir, runDirRaw);
-    if (runDir !== undefined) {
+    if (o.data !== undefined) badCases = [...o.data.badCases];
+    else if (runDir !== undefined) {
       const ks = o.config.trainer.cumulative ? Array.from({ length: o.iteration + 1 }, (_, k) => k) : [o.iteration];
       for (const k of ks) badCases.push(...readBadCases(join(runDir, `iter-${k}`, "bad-cases.jsonl")));
     }
-    const withSeeds = o.config.trainer.with_seeds ? seeds : [];
-    if (badCases.length + withSeeds.length === 0) throw new AdvfcError(`no FC training data for iteration ${o.iteration}: no bad cases${runDir ? ` under ${runDir}` : " (no run directory: pass --run DIR)"} and trainer.with_seeds is false`);
+    // Data given by the loop already honours trainer.with_seeds.
+    const withSeeds = o.data !== undefined || o.config.trainer.with_seeds ? seeds : [];
+    if (badCases.length + withSeeds.length === 0) throw new AdvfcError(`no FC training data for iteration ${o.iteration}: no bad cases${o.data !== undefined ? "" : runDir ? ` under ${runDir}` : " (no run directory: pass --run DIR)"} and trainer.with_seeds is false`);
     const mode = o.config.roles.fc.backend === "openai" ? (o.config.roles.fc.mode ?? "prompt") : "prompt";
     if (trainer === "ppo") {
       const train = fcPpoRows(badCases, withSeeds, { mode });
@@ -214,7 +224,7 @@ export async function prepareTraining(o: PrepareTrainingOptions): Promise<Traini
     outDir,
     files,
     rows,
-    ...(trainer === "ppo" ? { rewardServer: { command: [...advfc, "serve", "reward", "--role", o.role, "--config", resolve(o.configFile), "--port", String(section.reward_port)], url: rewardUrl } } : {}),
+    ...(trainer === "ppo" ? { rewardServer: { command: [...advfc, "serve", "reward", "--role", o.role, ...(o.configFile !== undefined ? ["--config", resolve(o.configFile)] : []), "--port", String(section.reward_port)], url: rewardUrl } } : {}),
     command,
     overrides,
     env,
@@ -222,11 +232,8 @@ export async function prepareTraining(o: PrepareTrainingOptions): Promise<Traini
     checkpointDir,
     rolloutDir,
     ...(ray ? { ray } : {}),
-    exportCommand:
-      trainer === "lora"
-        ? [section.python, "-m", "verl.model_merger", "merge", "--backend", "fsdp", "--local_dir", join(checkpointDir, "global_step_<N>"), "--target_dir", hfDir]
-        : [section.python, "-m", "verl.model_merger", "merge", "--backend", "fsdp", "--local_dir", trainer === "ppo" ? join(checkpointDir, "global_step_<N>", "actor") : join(checkpointDir, "global_step_<N>"), "--target_dir", hfDir],
-    serveCommand: ["vllm", "serve", hfDir, "--enable-auto-tool-choice", "--tool-call-parser", "hermes"],
+    exportCommand: [...(section.merge_command ?? [section.python, "-m", "verl.model_merger"]), "merge", "--backend", "fsdp", "--local_dir", trainer === "ppo" ? join(checkpointDir, "global_step_<N>", "actor") : join(checkpointDir, "global_step_<N>"), "--target_dir", hfDir],
+    serveCommand: [...(section.serve_command ?? ["vllm", "serve"]), hfDir, "--enable-auto-tool-choice", "--tool-call-parser", "hermes"],
   };
   writeFileSync(files.overrides, `${overrides.join("\n")}\n`);
   writeFileSync(files.yaml, `# verl v0.7 ${trainer === "ppo" ? "verl.trainer.main_ppo" : "verl.trainer.fsdp_sft_trainer"} settings of this job (the same as verl-overrides.txt)\n${ov.toYaml()}`);

@@ -26,14 +26,39 @@ export const VerlSectionSchema = z.strictObject({
   gpus_per_node: posInt.optional(),
   /** Submit to this Ray cluster (`ray job submit --address …`) instead of running locally. */
   ray_address: str.optional(),
-  /** Port of `advfc serve reward`. @default 8765 */
-  reward_port: z.number(expected("a port number")).int(expected("a port number")).min(1, expected("a port number")).max(65535, expected("a port number")).default(8765),
+  /** Port of `advfc serve reward` (0: any free port, for the in-process server of `advfc run`). @default 8765 */
+  reward_port: z.number(expected("a port number")).int(expected("a port number")).min(0, expected("a port number")).max(65535, expected("a port number")).default(8765),
   /** Host verl's shim reaches the reward server at. @default "127.0.0.1" */
   reward_host: str.default("127.0.0.1"),
   /** The trainer argv. @default ["python3", "-m", "verl.trainer.main_ppo"] */
   trainer_command: z.array(str, expected("an argv list")).min(1, expected("a non-empty argv list")).optional(),
   /** Python used for the printed export command. @default "python3" */
   python: str.default("python3"),
+  /**
+   * The model merger argv, followed by `merge --backend fsdp --local_dir … --target_dir …`.
+   * @default [python, "-m", "verl.model_merger"]
+   */
+  merge_command: z.array(str, expected("an argv list")).min(1, expected("a non-empty argv list")).optional(),
+  /**
+   * `advfc run` with a verl FC trainer: how the trained model is served to the next iteration.
+   * `external`: you restart the server at `serve_base_url` with the printed `vllm serve` command
+   * and advfc polls `GET /v1/models` until it answers; `spawn`: advfc runs `vllm serve` itself.
+   * @default "external" when serve_base_url is set
+   */
+  serve: z.enum(["external", "spawn"], expected('"external" or "spawn"')).optional(),
+  /** `serve: external`: the restarted server's base URL (ending in /v1). */
+  serve_base_url: str.optional(),
+  /** The served model name (`--served-model-name`). @default the exported folder (vLLM's default) */
+  served_model_name: str.optional(),
+  /** `serve: spawn`: the server argv, followed by the model folder and flags. @default ["vllm", "serve"] */
+  serve_command: z.array(str, expected("an argv list")).min(1, expected("a non-empty argv list")).optional(),
+  /** `serve: spawn`: host and port of the spawned server. @default 127.0.0.1:8000 */
+  serve_host: str.default("127.0.0.1"),
+  serve_port: z.number(expected("a port number")).int(expected("a port number")).min(1, expected("a port number")).max(65535, expected("a port number")).default(8000),
+  /** `serve: spawn`: extra `vllm serve` arguments (e.g. ["--max-model-len", "8192"]). @default [] */
+  serve_args: z.array(z.string(), expected("a list of arguments")).default([]),
+  /** How long to wait for the served model to answer `GET /v1/models`, seconds. @default 900 */
+  serve_timeout_s: z.number(expected("a positive number of seconds")).positive(expected("a positive number of seconds")).default(900),
   /** How πF is trained. @default from trainer.type (verl-sft → sft, verl-lora → lora, else ppo) */
   fc_trainer: z.enum(["ppo", "sft", "lora"], expected('"ppo", "sft" or "lora"')).optional(),
   /** LoRA rank when fc_trainer is lora. @default 32 */
