@@ -10,3 +10,5 @@ export * from "./launch/supervise.js";
 export * from "./launch/verl-section.js";
 export * from "./launch/plan.js";
 export * from "./launch/run.js";
+export * from "./trainers/serve.js";
+export * from "./trainers/verl-fc.js";

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,5 +58,120 @@ describe("advfc run + report", () => {
     const r = io();
     expect(await runRun(["--config", fileURLToPath(new URL("../../../../examples/README.md", import.meta.url))], r.io, {})).toBe(1);
     expect(r.out.stderr).toMatch(/invalid run config/);
+  });
+});
+
+// verl needs GPUs and vLLM a GPU: here `python3 -m verl.trainer.main_ppo`, the model merger and
+// `vllm serve` are played by stand-ins at their process boundaries (trainer-bridge/test-fixtures:
+// fake-main-ppo.mjs, fake-model-merger.mjs, fake-vllm-serve.mjs — the last serves the scripted
+// OpenAI server of @advfc/core/testing on the port it is given).
+describe("advfc run with a verl-ppo FC trainer (stand-ins for verl and vLLM)", () => {
+  const fixtures = fileURLToPath(new URL("../../../trainer-bridge/test-fixtures/", import.meta.url));
+  const seeds = fileURLToPath(new URL("../../../../examples/seeds/seeds.jsonl", import.meta.url));
+
+  async function freePort(): Promise<number> {
+    const { createServer } = await import("node:net");
+    return new Promise((resolve) => {
+      const s = createServer().listen(0, "127.0.0.1", () => {
+        const port = (s.address() as { port: number }).port;
+        s.close(() => resolve(port));
+      });
+    });
+  }
+
+  function writeConfig(file: string, fcUrl: string, trainer: Record<string, unknown>, fc: Record<string, unknown> = {}): void {
+    const config = {
+      name: "verl",
+      seeds: { files: [seeds], eval: { fraction: 0.2 }, limit: 16 },
+      roles: { query: { backend: "baseline" }, judge: { backend: "baseline" }, fc: { backend: "openai", base_urls: [fcUrl], model: "base-fc", retries: 1, backoff_ms: 1, timeout_s: 10, ...fc } },
+      iterations: 2,
+      seeds_per_step: 4,
+      rewrites_per_seed: 2,
+      early_stop: { epsilon: 0.2, patience: 2, max_steps: 2 },
+      concurrency: 8,
+      trainer,
+    };
+    writeFileSync(file, JSON.stringify(config));
+  }
+
+  it("trains, exports and serves the FC model; iteration 1 talks to the served model", async () => {
+    const { startOpenAIServer } = await import("@advfc/core/testing");
+    const base = await startOpenAIServer({ respond: () => ({ content: "[]" }) });
+    const port = await freePort();
+    const vllmLog = join(tmp, "vllm-requests.jsonl");
+    process.env.FAKE_VLLM_LOG = vllmLog;
+    try {
+      const file = join(tmp, "verl-ppo.json");
+      writeConfig(file, base.url, {
+        type: "verl-ppo",
+        verl: {
+          trainer_command: [process.execPath, join(fixtures, "fake-main-ppo.mjs")],
+          merge_command: [process.execPath, join(fixtures, "fake-model-merger.mjs")],
+          serve: "spawn",
+          serve_command: [process.execPath, join(fixtures, "fake-vllm-serve.mjs")],
+          serve_port: port,
+          serve_timeout_s: 30,
+          reward_port: 0,
+        },
+      });
+      const out = join(tmp, "verl-run");
+      const r = io();
+      expect(await runRun(["--config", file, "--out", out], r.io, {})).toBe(0);
+      for (const k of [0, 1]) {
+        const train = JSON.parse(readFileSync(join(out, `iter-${k}`, "train.json"), "utf8"));
+        expect(train.trainer).toBe("verl-ppo");
+        expect(train.fcState).toBe(true);
+        const s = train.summary;
+        expect(s.trainer).toBe("ppo");
+        expect(s.exitCode).toBe(0);
+        expect(s.checkpoints.latest).toBe(3); // the stand-in's three steps
+        expect(s.checkpoints.paths).toEqual([join(out, `iter-${k}`, "verl-fc", "checkpoints", "global_step_3")]);
+        const modelDir = join(out, `iter-${k}`, "verl-fc", "hf", "global_step_3");
+        expect(s.modelDir).toBe(modelDir);
+        expect(s.exportCommand).toEqual([process.execPath, join(fixtures, "fake-model-merger.mjs"), "merge", "--backend", "fsdp", "--local_dir", join(out, `iter-${k}`, "verl-fc", "checkpoints", "global_step_3", "actor"), "--target_dir", modelDir]);
+        expect(JSON.parse(readFileSync(join(modelDir, "config.json"), "utf8")).merged_from).toContain("global_step_3");
+        expect(s.served).toMatchObject({ mode: "spawn", baseUrl: `http://127.0.0.1:${port}/v1`, model: modelDir });
+        expect(s.served.command).toContain("--enable-auto-tool-choice");
+        expect(JSON.parse(readFileSync(join(out, `iter-${k}`, "fc-state.json"), "utf8")).modelDir).toBe(modelDir);
+      }
+      // πF of iteration 1 is the model trained in iteration 0, answered by the stand-in server.
+      const served = readFileSync(vllmLog, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { model: string });
+      expect(served.length).toBeGreaterThan(0);
+      expect(new Set(served.map((x) => x.model))).toEqual(new Set([join(out, "iter-0", "verl-fc", "hf", "global_step_3"), join(out, "iter-1", "verl-fc", "hf", "global_step_3")]));
+      const eval1 = JSON.parse(readFileSync(join(out, "iter-1", "eval.json"), "utf8"));
+      expect(eval1.fcBefore).toContain(join("iter-0", "verl-fc", "hf"));
+      expect(r.out.stderr).toContain("the trained FC model answers at");
+      // the spawned server was stopped on exit
+      await expect(fetch(`http://127.0.0.1:${port}/v1/models`)).rejects.toThrow();
+    } finally {
+      delete process.env.FAKE_VLLM_LOG;
+      await base.close();
+    }
+  }, 120_000);
+
+  it("refuses an unusable verl trainer config before anything runs", async () => {
+    const noServe = join(tmp, "verl-noserve.json");
+    writeConfig(noServe, "http://127.0.0.1:9/v1", { type: "verl-ppo" });
+    const a = io();
+    expect(await runRun(["--config", noServe, "--out", join(tmp, "bad-1")], a.io, {})).toBe(1);
+    expect(a.out.stderr).toMatch(/trainer\.verl\.serve: Expected "spawn", or trainer\.verl\.serve_base_url/);
+    const typo = join(tmp, "verl-typo.json");
+    writeConfig(typo, "http://127.0.0.1:9/v1", { type: "verl-sft", verl: { serve: "spawn", serve_prot: 8000 } });
+    const b = io();
+    expect(await runRun(["--config", typo, "--out", join(tmp, "bad-2")], b.io, {})).toBe(1);
+    expect(b.out.stderr).toContain("trainer.verl.serve_prot: Expected no such key");
+    const external = join(tmp, "verl-external.json");
+    writeConfig(external, "http://127.0.0.1:9/v1", { type: "verl-lora", verl: { serve: "external", serve_base_url: "http://localhost:8003" } });
+    const c = io();
+    expect(await runRun(["--config", external, "--out", join(tmp, "bad-3")], c.io, {})).toBe(1);
+    expect(c.out.stderr).toContain("trainer.verl.serve_base_url: Expected an http(s) URL ending in /v1");
+    const baselineFc = join(tmp, "verl-baseline-fc.json");
+    writeConfig(baselineFc, "http://127.0.0.1:9/v1", { type: "verl-ppo", verl: { serve: "spawn" } });
+    const cfg = JSON.parse(readFileSync(baselineFc, "utf8"));
+    cfg.roles.fc = { backend: "baseline" };
+    writeFileSync(baselineFc, JSON.stringify(cfg));
+    const d = io();
+    expect(await runRun(["--config", baselineFc, "--out", join(tmp, "bad-4")], d.io, {})).toBe(1);
+    expect(d.out.stderr).toContain('roles.fc.backend: Expected "openai"');
   });
 });

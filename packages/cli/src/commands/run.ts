@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { AdvfcError, createBackends, formatRunReport, startRun, type LoopEvent, type StepRecord } from "@advfc/core";
 import { EmbedError } from "@advfc/native-embed";
+import { verlTrainerFactories } from "@advfc/trainer-bridge";
 import type { CommandIo } from "../io.js";
 
 export const RUN_HELP = `Usage: advfc run --config FILE [--out DIR] [--report]
@@ -109,7 +110,8 @@ export async function runRun(argv: string[], io: CommandIo, signals: { process?:
       ...(values.resume !== undefined ? { resume: values.resume } : {}),
       backends: (config, ctx) => {
         patience = config.early_stop.patience;
-        return createBackends(config, ctx);
+        // The verl FC trainers live in @advfc/trainer-bridge; core takes them injected.
+        return createBackends(config, ctx, { trainers: verlTrainerFactories() });
       },
       stopSignal: stop.signal,
       signal: abort.signal,

@@ -2,7 +2,7 @@ import { resolve, dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { AdvfcError, createBackends, loadRunConfig, loadRunSeeds } from "@advfc/core";
 import { createEmbedder } from "@advfc/native-embed";
-import { DEFAULT_REWARD_PORT, FcScorer, QueryScorer, RewardServer, type Scorer } from "@advfc/trainer-bridge";
+import { DEFAULT_REWARD_PORT, FcScorer, QueryScorer, RewardServer, verlTrainerFactories, type Scorer } from "@advfc/trainer-bridge";
 import type { CommandIo } from "../io.js";
 
 export const SERVE_HELP = `Usage: advfc serve reward --role query|fc --config FILE [options]
@@ -90,7 +90,7 @@ export async function runServe(argv: string[], io: CommandIo, signals: { process
     else {
       const baseDir = dirname(resolve(values.config!));
       const seeds = await loadRunSeeds(config!, baseDir);
-      const backends = await createBackends(config!, { seeds: seeds.train, allSeeds: seeds.all, baseDir });
+      const backends = await createBackends(config!, { seeds: seeds.train, allSeeds: seeds.all, baseDir }, { trainers: verlTrainerFactories() });
       close = backends.close?.bind(backends);
       const embedder = await createEmbedder(config!.embedder);
       scorer = new QueryScorer({ judge: backends.roles.judge, fc: backends.roles.fc, embedder, alpha: config!.alpha, name: config!.name });

@@ -14,7 +14,7 @@ import { BaselineJudge, type BaselineJudgeOptions } from "../baselines/judge.js"
 import { BaselineFcTrainer, NoneTrainer } from "../baselines/trainer.js";
 import type { OpenAIRoleConfig, RoleConfig, RunConfig } from "./config.js";
 import { OpenAIFcRole, OpenAIJudgeRole, OpenAIQueryRole } from "./openai-roles.js";
-import type { BackendFactory, RunBackends } from "./run.js";
+import type { RunBackends } from "./run.js";
 import type { FcRole, FcTrainer, JudgeRole, QueryRole } from "./roles.js";
 
 /** `{base_urls, max_tokens}` → `{baseUrls, maxTokens}`; `backend` dropped. */
@@ -41,11 +41,27 @@ export function openAIModelFor(role: OpenAIRoleConfig): OpenAIChatModel {
 }
 
 /**
+ * Builds an FC trainer that lives outside core (the verl trainers of @advfc/trainer-bridge, which
+ * the CLI injects: core does not depend on that package). `restoreFc` rebuilds its trained FC
+ * role on resume; `close` releases what it started (e.g. a model server).
+ */
+export type FcTrainerFactory = (
+  config: RunConfig,
+  context: { seeds: readonly Sample[]; allSeeds: readonly Sample[]; baseDir: string },
+) => { trainer: FcTrainer; restoreFc?: (state: unknown, iteration: number) => FcRole | Promise<FcRole>; close?(): Promise<void> };
+
+/** What {@link createBackends} takes beyond the config. */
+export interface BackendExtras {
+  /** Trainers by `trainer.type` (verl-ppo / verl-sft / verl-lora), injected by the CLI. */
+  trainers?: Partial<Record<RunConfig["trainer"]["type"], FcTrainerFactory>>;
+}
+
+/**
  * Builds the roles and trainer of `config`. A baseline FC model is first fitted on the training
  * seeds (πF,0 is a model that knows the seeds; `fit_on_seeds: false` starts it empty).
  * @throws {AdvfcError} for a trainer the FC backend cannot use.
  */
-export const createBackends: BackendFactory = (config: RunConfig, context: { seeds: readonly Sample[]; allSeeds: readonly Sample[] }): RunBackends => {
+export const createBackends = (config: RunConfig, context: { seeds: readonly Sample[]; allSeeds: readonly Sample[]; baseDir?: string }, extras: BackendExtras = {}): RunBackends => {
   const models: OpenAIChatModel[] = [];
   const model = (r: OpenAIRoleConfig) => {
     const m = openAIModelFor(r);
@@ -74,6 +90,7 @@ export const createBackends: BackendFactory = (config: RunConfig, context: { see
   }
 
   let trainer: FcTrainer;
+  let external: ReturnType<FcTrainerFactory> | undefined;
   switch (config.trainer.type) {
     case "none":
       trainer = new NoneTrainer();
@@ -82,14 +99,20 @@ export const createBackends: BackendFactory = (config: RunConfig, context: { see
       if (f.backend !== "baseline") throw new AdvfcError(`trainer.type: "baseline" refits the baseline FC model; roles.fc.backend is "${f.backend}" — use trainer.type "none" (or a verl trainer, with @advfc/trainer-bridge)`);
       trainer = new BaselineFcTrainer(typeof config.trainer.bad_case_weight === "number" ? { badCaseWeight: config.trainer.bad_case_weight } : {});
       break;
-    default:
-      throw new AdvfcError(`trainer.type: "${config.trainer.type}" arrives with @advfc/trainer-bridge; use "baseline" or "none" for now`);
+    default: {
+      const factory = extras.trainers?.[config.trainer.type];
+      if (factory === undefined) throw new AdvfcError(`trainer.type: "${config.trainer.type}" needs the verl trainers of @advfc/trainer-bridge (advfc run injects them); use "baseline" or "none" without it`);
+      external = factory(config, { seeds: context.seeds, allSeeds: context.allSeeds, baseDir: context.baseDir ?? "." });
+      trainer = external.trainer;
+    }
   }
+  const restoreExternal = external?.restoreFc;
   return {
     roles: { query, judge, fc },
     trainer,
-    restoreFc: (state) => LexicalFunctionCaller.fromState(state),
+    restoreFc: restoreExternal ?? ((state) => LexicalFunctionCaller.fromState(state)),
     async close() {
+      await external?.close?.();
       await Promise.all(models.map((m) => m.close()));
     },
   };

@@ -115,8 +115,8 @@ const StageSchema = z.strictObject({
 const TrainerSchema = z.looseObject({
   /**
    * How πF is updated between iterations: `none` keeps it, `baseline` refits the lexical
-   * function caller; `verl-ppo`, `verl-sft`, `verl-lora` are validated but run with
-   * @advfc/trainer-bridge.
+   * function caller; `verl-ppo`, `verl-sft`, `verl-lora` train it with verl through
+   * @advfc/trainer-bridge (its `trainer.verl` section; `advfc run` injects those trainers).
    */
   type: z.enum(["none", "baseline", "verl-ppo", "verl-sft", "verl-lora"], expected('"none", "baseline", "verl-ppo", "verl-sft" or "verl-lora"')),
   /** Train on every iteration's bad cases so far (true) or this iteration's only. @default false */
@@ -344,7 +344,8 @@ dedup_threshold: 0.95       # cosine similarity at which a bad case is a near-du
 
 trainer:
   # none (keep pi_F), baseline (refit the lexical function caller), verl-ppo | verl-sft | verl-lora
-  # (these arrive with @advfc/trainer-bridge).
+  # (verl on GPUs through @advfc/trainer-bridge: needs an openai FC role and a trainer.verl
+  # section with models, GPUs and serving; see examples/vllm.yaml).
   type: baseline
   cumulative: false         # train on this iteration's bad cases only (true: all so far)
   with_seeds: true          # add the training seeds, as the paper does

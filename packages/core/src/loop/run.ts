@@ -223,9 +223,6 @@ export async function startRun(options: StartRunOptions): Promise<StartRunResult
         if (before.get(f.path) !== f.sha256) throw new RunStoreError(`${f.path} changed since the run in ${dir} started (sha256 ${f.sha256.slice(0, 12)} vs ${(before.get(f.path) ?? "absent").slice(0, 12)}); resuming would mix data`);
       }
     }
-    if (config.trainer.type.startsWith("verl-")) {
-      throw new AdvfcError(`trainer.type: "${config.trainer.type}" arrives with @advfc/trainer-bridge; use "baseline" or "none" for now`);
-    }
     embedder = await createEmbedder(config.embedder);
     backends = await options.backends(config, { seeds: seeds.train, allSeeds: seeds.all, baseDir });
     const roles = backends.roles;
