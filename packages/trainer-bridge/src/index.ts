@@ -12,3 +12,4 @@ export * from "./launch/plan.js";
 export * from "./launch/run.js";
 export * from "./trainers/serve.js";
 export * from "./trainers/verl-fc.js";
+export * from "./trainers/verl-query.js";

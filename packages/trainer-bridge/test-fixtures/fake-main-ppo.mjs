@@ -9,7 +9,13 @@
 //   FAKE_VERL_REWARDS        comma-separated mean rewards, one per step (critic/score/mean)
 //   FAKE_VERL_PACE_MS        ms between steps (default 20)
 //   FAKE_VERL_IGNORE_SIGTERM "1": ignore SIGTERM (so only SIGKILL ends it)
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+//   FAKE_VERL_POST           "1": play verl's reward function too — each step POSTs one batch to
+//                            $ADVFC_REWARD_URL/score in the shim's request format (directly, not
+//                            through python/advfc_reward.py): the first data.train_batch_size
+//                            rows of the train parquet × actor_rollout_ref.rollout.n responses,
+//                            each the prompt's "rewrite this" message with FAKE_VERL_PREFIX
+//                            before it; the step's critic/score/mean is the batch's mean score.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const overrides = {};
@@ -57,18 +63,45 @@ function checkpoint(step) {
   writeFileSync(join(ckptDir, "latest_checkpointed_iteration.txt"), String(step));
 }
 
+const post = process.env.FAKE_VERL_POST === "1";
+let rows;
+async function scoreBatch() {
+  const url = process.env.ADVFC_REWARD_URL;
+  if (!url) throw new Error("fake-main-ppo: FAKE_VERL_POST=1 but ADVFC_REWARD_URL is not set");
+  if (rows === undefined) {
+    const { parquetReadObjects } = await import("hyparquet");
+    const file = overrides["data.train_files"].replace(/^\[|\]$/g, "").split(",")[0].trim().replace(/^'|'$/g, "");
+    const b = readFileSync(file);
+    rows = await parquetReadObjects({ file: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) });
+  }
+  const batch = Number(overrides["data.train_batch_size"] ?? rows.length);
+  const n = Number(overrides["actor_rollout_ref.rollout.n"] ?? 1);
+  const items = rows.slice(0, batch).flatMap((r) => Array.from({ length: n }, () => r));
+  const prefix = process.env.FAKE_VERL_PREFIX ?? "hey, ";
+  const query = (r) => /## The user's last message \(rewrite this\)\n([\s\S]*?)\n\n## Correct answer/.exec(r.prompt[1].content)?.[1] ?? "";
+  const big = (_k, v) => (typeof v === "bigint" ? Number(v) : v);
+  const body = JSON.stringify(
+    { data_sources: items.map((r) => r.data_source), solution_strs: items.map((r) => `${prefix}${query(r)}`), ground_truths: items.map((r) => r.reward_model.ground_truth), extra_infos: items.map((r) => r.extra_info) },
+    big,
+  );
+  const res = await fetch(`${url.replace(/\/$/, "")}/score`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  if (!res.ok) throw new Error(`fake-main-ppo: POST /score answered ${res.status}: ${await res.text()}`);
+  const { results } = await res.json();
+  return results.reduce((a, x) => a + x.score, 0) / results.length;
+}
+
 let step = 0;
-const tick = () => {
+const tick = async () => {
   step++;
-  const mean = rewards[step - 1];
+  const mean = post ? await scoreBatch() : rewards[step - 1];
   appendFileSync(logPath, `${JSON.stringify({ step, data: { "critic/score/mean": mean, "actor/pg_loss": 0.01 * step } })}\n`);
   process.stdout.write(`step:${step} critic/score/mean:${mean}\n`);
   if (saveFreq > 0 && step % saveFreq === 0) checkpoint(step);
-  if (step < rewards.length) setTimeout(tick, pace);
+  if (step < rewards.length) setTimeout(() => tick().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); }), pace);
   else {
     checkpoint(step);
     // Keep running briefly only when asked to ignore SIGTERM (so the escalation can be observed).
     if (process.env.FAKE_VERL_IGNORE_SIGTERM === "1") setInterval(() => {}, 1000);
   }
 };
-setTimeout(tick, pace);
+setTimeout(() => tick().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); }), pace);

@@ -175,3 +175,99 @@ describe("advfc run with a verl-ppo FC trainer (stand-ins for verl and vLLM)", (
     expect(d.out.stderr).toContain('roles.fc.backend: Expected "openai"');
   });
 });
+
+// roles.query.train: verl-ppo — the query phase is a verl PPO run of the query model. verl
+// needs GPUs: fake-main-ppo.mjs stands in for `python3 -m verl.trainer.main_ppo` and, with
+// FAKE_VERL_POST=1, for verl's reward function too (it POSTs each step's batch to the reward
+// server at $ADVFC_REWARD_URL directly, in the request format of python/advfc_reward.py);
+// fake-model-merger.mjs stands in for verl's model merger. The trained query model is served
+// `external`ly at the query role's endpoint: the scripted OpenAI server plays the restarted vLLM.
+describe("advfc run with roles.query.train: verl-ppo (stand-ins for verl and vLLM)", () => {
+  const fixtures = fileURLToPath(new URL("../../../trainer-bridge/test-fixtures/", import.meta.url));
+  const seeds = fileURLToPath(new URL("../../../../examples/seeds/seeds.jsonl", import.meta.url));
+
+  it("trains the query model with the reward server as the query phase, stops it on early stop, trains πF on its bad cases, and reports", async () => {
+    const { startOpenAIServer } = await import("@advfc/core/testing");
+    const query = await startOpenAIServer({ model: "base-query", respond: () => ({ content: "please do this" }) });
+    // An FC model that answers no call: every judge-valid rewrite is a bad case.
+    const fcServer = await startOpenAIServer({ model: "base-fc", respond: () => ({ content: "[]" }) });
+    process.env.FAKE_VERL_POST = "1";
+    process.env.FAKE_VERL_REWARDS = Array.from({ length: 30 }, () => "0").join(",");
+    process.env.FAKE_VERL_PACE_MS = "30";
+    try {
+      const file = join(tmp, "verl-query.json");
+      writeFileSync(
+        file,
+        JSON.stringify({
+          name: "vq",
+          seeds: { files: [seeds], eval: { fraction: 0.2 }, limit: 16 },
+          roles: {
+            query: { backend: "openai", base_urls: [query.url], model: "base-query", retries: 1, backoff_ms: 1, timeout_s: 10, train: "verl-ppo" },
+            judge: { backend: "baseline" },
+            fc: { backend: "openai", base_urls: [fcServer.url], model: "base-fc", retries: 1, backoff_ms: 1, timeout_s: 10 },
+          },
+          iterations: 1,
+          seeds_per_step: 4,
+          rewrites_per_seed: 2,
+          early_stop: { epsilon: 0.2, patience: 2, max_steps: 3 },
+          concurrency: 8,
+          trainer: {
+            type: "none",
+            verl: {
+              trainer_command: [process.execPath, join(fixtures, "fake-main-ppo.mjs")],
+              merge_command: [process.execPath, join(fixtures, "fake-model-merger.mjs")],
+              serve_timeout_s: 30,
+              reward_port: 0,
+              stop_grace_s: 5,
+              overrides: { "trainer.save_freq": 1 },
+            },
+          },
+        }),
+      );
+      const out = join(tmp, "verl-query-run");
+      const r = io();
+      expect(await runRun(["--config", file, "--out", out], r.io, {})).toBe(0);
+      const iter = join(out, "iter-0");
+      // The reward server committed the query phase to iter-0 in the loop's format.
+      const steps = readFileSync(join(iter, "steps.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>);
+      expect(steps.length).toBeGreaterThanOrEqual(1);
+      expect(steps.length).toBeLessThanOrEqual(3);
+      expect(steps.at(-1)!.earlyStop.stop).toBe(true);
+      expect(steps[0]).toMatchObject({ iteration: 0, step: 0, stage: "single-call", rollouts: 8 });
+      expect(typeof steps[0]!.stage1.passed).toBe("number");
+      const bad = readFileSync(join(iter, "bad-cases.jsonl"), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+      expect(bad.length).toBeGreaterThan(0);
+      expect(bad[0]!.id).toMatch(/^adv-vq-i0-s\d+-\d+$/);
+      expect(bad[0]!.rollout.iteration).toBe(0);
+      expect(readFileSync(join(iter, "rollouts.jsonl"), "utf8").trim().split("\n")).toHaveLength(steps.reduce((a, s) => a + (s.rollouts as number), 0));
+      expect(bad[0]!.rollout.fc.raw).toBe("[]");
+      // train.json: πF trained on those bad cases; the query model's checkpoints, early stop and serving.
+      const train = JSON.parse(readFileSync(join(iter, "train.json"), "utf8"));
+      expect(train.trainer).toBe("none");
+      expect(train.badCases).toBe(bad.length);
+      const q = train.query;
+      expect(q.trainer).toBe("verl-ppo");
+      expect(q.earlyStop).not.toBeNull();
+      expect(q.stoppedBy).toBe("SIGTERM");
+      expect(q.checkpoints.latest).toBeGreaterThanOrEqual(1);
+      expect(q.checkpoints.paths.at(-1)).toBe(join(iter, "query-train", "checkpoints", `global_step_${q.checkpoints.latest}`));
+      expect(q.modelDir).toBe(join(iter, "query-train", "hf", `global_step_${q.checkpoints.latest}`));
+      expect(q.served).toMatchObject({ mode: "external", baseUrl: query.url, model: "base-query" });
+      expect(JSON.parse(readFileSync(join(iter, "query-phase.json"), "utf8")).badCases).toBe(bad.length);
+      expect(JSON.parse(readFileSync(join(iter, "eval.json"), "utf8")).badCases.before.n).toBe(bad.length);
+      expect(r.out.stderr).toContain("stopping verl");
+      expect(r.out.stderr).toContain("the trained query model answers at");
+      // the loop never sampled the query model itself
+      expect(query.requests.length).toBe(0);
+      const md = io();
+      expect(await runReport([out], md.io)).toBe(0);
+      expect(md.out.stdout).toMatch(/^\| 0 +\| single-call +\| \d+ +\| (converged|max_steps) @ step \d+/m);
+    } finally {
+      delete process.env.FAKE_VERL_POST;
+      delete process.env.FAKE_VERL_REWARDS;
+      delete process.env.FAKE_VERL_PACE_MS;
+      await query.close();
+      await fcServer.close();
+    }
+  }, 120_000);
+});

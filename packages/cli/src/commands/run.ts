@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { AdvfcError, createBackends, formatRunReport, startRun, type LoopEvent, type StepRecord } from "@advfc/core";
 import { EmbedError } from "@advfc/native-embed";
-import { verlTrainerFactories } from "@advfc/trainer-bridge";
+import { verlQueryTrainerFactories, verlTrainerFactories } from "@advfc/trainer-bridge";
 import type { CommandIo } from "../io.js";
 
 export const RUN_HELP = `Usage: advfc run --config FILE [--out DIR] [--report]
@@ -110,8 +110,8 @@ export async function runRun(argv: string[], io: CommandIo, signals: { process?:
       ...(values.resume !== undefined ? { resume: values.resume } : {}),
       backends: (config, ctx) => {
         patience = config.early_stop.patience;
-        // The verl FC trainers live in @advfc/trainer-bridge; core takes them injected.
-        return createBackends(config, ctx, { trainers: verlTrainerFactories() });
+        // The verl FC and query-model trainers live in @advfc/trainer-bridge; core takes them injected.
+        return createBackends(config, ctx, { trainers: verlTrainerFactories(), queryTrainers: verlQueryTrainerFactories() });
       },
       stopSignal: stop.signal,
       signal: abort.signal,

@@ -12,7 +12,8 @@ import { BanditRewriter } from "../baselines/rewriter.js";
 import { LexicalFunctionCaller } from "../baselines/lexical-fc.js";
 import { BaselineJudge, type BaselineJudgeOptions } from "../baselines/judge.js";
 import { BaselineFcTrainer, NoneTrainer } from "../baselines/trainer.js";
-import type { OpenAIRoleConfig, RoleConfig, RunConfig } from "./config.js";
+import { queryTrainMode, type OpenAIRoleConfig, type QueryTrainMode, type RoleConfig, type RunConfig } from "./config.js";
+import type { QueryPhase } from "./iteration.js";
 import { OpenAIFcRole, OpenAIJudgeRole, OpenAIQueryRole } from "./openai-roles.js";
 import type { RunBackends } from "./run.js";
 import type { FcRole, FcTrainer, JudgeRole, QueryRole } from "./roles.js";
@@ -50,10 +51,21 @@ export type FcTrainerFactory = (
   context: { seeds: readonly Sample[]; allSeeds: readonly Sample[]; baseDir: string },
 ) => { trainer: FcTrainer; restoreFc?: (state: unknown, iteration: number) => FcRole | Promise<FcRole>; close?(): Promise<void> };
 
+/**
+ * Builds the query phase of `roles.query.train` (verl-ppo: @advfc/trainer-bridge, injected by the
+ * CLI); `close` releases what it started (a reward server, a model server).
+ */
+export type QueryPhaseFactory = (
+  config: RunConfig,
+  context: { seeds: readonly Sample[]; allSeeds: readonly Sample[]; baseDir: string },
+) => { queryPhase: QueryPhase; close?(): Promise<void> };
+
 /** What {@link createBackends} takes beyond the config. */
 export interface BackendExtras {
   /** Trainers by `trainer.type` (verl-ppo / verl-sft / verl-lora), injected by the CLI. */
   trainers?: Partial<Record<RunConfig["trainer"]["type"], FcTrainerFactory>>;
+  /** Query-model trainers by `roles.query.train` (verl-ppo), injected by the CLI. */
+  queryTrainers?: Partial<Record<Exclude<QueryTrainMode, "none">, QueryPhaseFactory>>;
 }
 
 /**
@@ -106,12 +118,21 @@ export const createBackends = (config: RunConfig, context: { seeds: readonly Sam
       trainer = external.trainer;
     }
   }
+  let queryTrainer: ReturnType<QueryPhaseFactory> | undefined;
+  const queryTrain = queryTrainMode(config);
+  if (queryTrain !== "none") {
+    const factory = extras.queryTrainers?.[queryTrain];
+    if (factory === undefined) throw new AdvfcError(`roles.query.train: "${queryTrain}" needs the verl query trainer of @advfc/trainer-bridge (advfc run injects it); use "none" without it`);
+    queryTrainer = factory(config, { seeds: context.seeds, allSeeds: context.allSeeds, baseDir: context.baseDir ?? "." });
+  }
   const restoreExternal = external?.restoreFc;
   return {
     roles: { query, judge, fc },
     trainer,
     restoreFc: restoreExternal ?? ((state) => LexicalFunctionCaller.fromState(state)),
+    ...(queryTrainer ? { queryPhase: queryTrainer.queryPhase } : {}),
     async close() {
+      await queryTrainer?.close?.();
       await external?.close?.();
       await Promise.all(models.map((m) => m.close()));
     },

@@ -85,3 +85,24 @@ describe("configHash", () => {
     expect(configHash({ ...a, alpha: 0.1 })).not.toBe(configHash(a));
   });
 });
+
+describe("roles.query.train", () => {
+  const openaiQuery = { backend: "openai", base_urls: "http://h:8000/v1", model: "q" };
+  it("is optional (none: sampling without updates) and takes verl-ppo for an openai query role", async () => {
+    const { queryTrainMode } = await import("./config.js");
+    const plain = parseRunConfig({ ...minimal, roles: { ...minimal.roles, query: openaiQuery } });
+    expect(queryTrainMode(plain)).toBe("none");
+    expect("train" in plain.roles.query).toBe(false);
+    expect(queryTrainMode(parseRunConfig({ ...minimal, roles: { ...minimal.roles, query: { ...openaiQuery, train: "verl-ppo" } } }))).toBe("verl-ppo");
+  });
+  it("names the key on a bad value, and refuses verl-ppo for a baseline query role", () => {
+    expect(issues({ ...minimal, roles: { ...minimal.roles, query: { ...openaiQuery, train: "grpo" } } })).toEqual(['roles.query.train: Expected "none" or "verl-ppo" but received "grpo"']);
+    expect(issues({ ...minimal, roles: { ...minimal.roles, query: { backend: "baseline", train: "verl-ppo" } } })[0]).toMatch(/^roles\.query\.train: Expected "none" \(verl-ppo trains a served query model/);
+    expect(issues({ ...minimal, roles: { ...minimal.roles, fc: { backend: "openai", base_urls: "http://h/v1", model: "m", train: "verl-ppo" } } })[0]).toMatch(/^roles\.fc\.train: Expected no such key/);
+  });
+  it("verl-ppo needs the injected query trainer", async () => {
+    const { createBackends } = await import("./backends.js");
+    const c = parseRunConfig({ ...minimal, roles: { ...minimal.roles, query: { ...openaiQuery, train: "verl-ppo" } } });
+    expect(() => createBackends(c, { seeds: [], allSeeds: [] })).toThrow(/roles\.query\.train: "verl-ppo" needs the verl query trainer/);
+  });
+});

@@ -77,6 +77,29 @@ export type BaselineRoleConfig = z.output<typeof BaselineRoleSchema>;
 const RoleSchema = z.discriminatedUnion("backend", [OpenAIRoleSchema, BaselineRoleSchema], expected('"openai" or "baseline"'));
 export type RoleConfig = z.output<typeof RoleSchema>;
 
+/** How the query model is updated (the query role only). */
+export const QUERY_TRAIN_MODES = ["none", "verl-ppo"] as const;
+export type QueryTrainMode = (typeof QUERY_TRAIN_MODES)[number];
+
+/**
+ * The query role: an OpenAI role may also say how the query model is updated — `none` samples
+ * it without updates (the paper's "LLM sampling" baseline), `verl-ppo` replaces each
+ * iteration's query phase by a verl PPO run of the query model (@advfc/trainer-bridge, which
+ * `advfc run` injects). Optional, so configs without it keep their hash.
+ */
+const QueryRoleSchema = z.discriminatedUnion(
+  "backend",
+  [OpenAIRoleSchema.extend({ train: z.enum(QUERY_TRAIN_MODES, expected('"none" or "verl-ppo"')).optional() }), BaselineRoleSchema],
+  expected('"openai" or "baseline"'),
+);
+export type QueryRoleConfig = z.output<typeof QueryRoleSchema>;
+
+/** `roles.query.train` of a config. @default "none" */
+export function queryTrainMode(config: RunConfig): QueryTrainMode {
+  const q = config.roles.query;
+  return q.backend === "openai" ? (q.train ?? "none") : "none";
+}
+
 const EvalSplitSchema = z.union(
   [
     z.strictObject({
@@ -129,7 +152,7 @@ export const RunConfigSchema = z.strictObject({
   /** Run name, the prefix of every rollout and bad-case id. @default "run" */
   name: z.string(expected("a name of letters, digits, '.', '_' or '-'")).regex(/^[A-Za-z0-9._-]+$/, expected("a name of letters, digits, '.', '_' or '-'")).default("run"),
   seeds: SeedsSchema,
-  roles: z.strictObject({ query: RoleSchema, judge: RoleSchema, fc: RoleSchema }),
+  roles: z.strictObject({ query: QueryRoleSchema, judge: RoleSchema, fc: RoleSchema }),
   /** Sentence embedder of the diversity term and near-duplicate checks ("hash", "onnx:<folder>"). @default "hash" */
   embedder: str().default("hash"),
   /** α of Eq. 6. @default 0.05 */
@@ -208,6 +231,10 @@ export function safeParseRunConfig(input: unknown): { ok: true; config: RunConfi
   const r = RunConfigSchema.safeParse(input);
   if (!r.success) return { ok: false, issues: describeIssues(r.error, input) };
   const issues: string[] = [];
+  const q = r.data.roles.query;
+  if (q.backend === "baseline" && q.train !== undefined && q.train !== "none") {
+    issues.push(`roles.query.train: Expected "none" (verl-ppo trains a served query model: roles.query.backend "openai") but received ${received(q.train)}`);
+  }
   r.data.curriculum?.stages.forEach((s, i) => {
     for (const c of Object.keys(s.weights ?? {})) {
       if (!s.categories.includes(c)) issues.push(`curriculum.stages[${i}].weights.${c}: Expected a category of the stage (${s.categories.join(", ")}) but received ${JSON.stringify(c)}`);
@@ -319,6 +346,10 @@ roles:
   #   extra_body: { chat_template_kwargs: { enable_thinking: false } }   # Qwen3 without thinking
   #   mode: prompt                               # fc role: prompt (BFCL prompt mode) or fc (tools API)
   #                                              # judge: fc (default) or prompt, for stage 1
+  #   train: none                                # query role only: none = sample it without updates (the
+  #                                              # paper's "LLM sampling" baseline); verl-ppo = each iteration's
+  #                                              # query phase is a verl PPO run of the query model (GPUs; the
+  #                                              # trainer.verl section; the trained model is served at base_urls[0])
 
 # Sentence embedder for the diversity term (Eq. 6) and near-duplicate dropping:
 # hash (character n-grams, surface form), or onnx:<folder> (e.g. text2vec-base-multilingual, the paper's).

@@ -243,3 +243,52 @@ describe("runLoop", () => {
     expect(snapshot(parts)).toEqual(snapshot(whole));
   });
 });
+
+describe("a query phase hook (roles.query.train: verl-ppo)", () => {
+  it("replaces the step loop; the FC phase trains on the bad cases it committed, and train.json records what it did", async () => {
+    const dir = tmp();
+    const config = makeConfig({ iterations: 2 });
+    const query = new QueryDouble();
+    const roles: LoopRoles = { query, judge, fc: new FcDouble() };
+    const calls: Array<{ iteration: number; stage: string; seeds: number; fc: string; query: string }> = [];
+    const replaced: QueryRole = { name: "trained-query", kind: "openai", rewrite: async () => ({ ok: false, reason: "unused" }) };
+    const result = await runLoop({
+      config,
+      store: new RunStore(dir),
+      seeds: seeds.slice(0, 10),
+      evalSamples: seeds.slice(10),
+      roles,
+      trainer,
+      embedder: new HashEmbedder(),
+      restoreFc: (state) => new FcDouble(new Set(state as string[]), `fc-double+${(state as string[]).length}`),
+      queryPhase: async (ctx) => {
+        calls.push({ iteration: ctx.iteration, stage: ctx.stage.name, seeds: ctx.stage.seeds.length, fc: ctx.roles.fc.name, query: ctx.roles.query.name });
+        // Stands in for the reward server: commit one step with one bad case to iter-<k>.
+        const seed = ctx.stage.seeds[0]!;
+        const rewrite = `I'm off to ${cityOf(seedQuery(seed))} tomorrow. How's the sky there? (${ctx.iteration})`;
+        const rollout = { id: `r${ctx.iteration}`, seedId: seed.id, iteration: ctx.iteration, step: 0, rewrite, judge: { toolMatch: { passed: true, reason: "ok" }, reasoning: { passed: true, reason: "ok", keepsKeyFields: true, userPerspective: true } }, fc: { raw: "[get_weather(city='Atlantis')]" }, check: { valid: false, outcome: "call" }, reward: { rJudge: 1, rAdv: 1, total: 1 } } as never;
+        const bad = { id: `adv-r${ctx.iteration}`, sample: { ...seed, id: `adv-r${ctx.iteration}`, messages: [{ role: "user" as const, content: rewrite }] }, rollout, seed: { id: seed.id, category: seed.category } } as never;
+        const { IterationLog } = await import("./run-store.js");
+        const log = new IterationLog(ctx.workDir);
+        log.recover();
+        log.commitStep([rollout], [bad], { iteration: ctx.iteration, step: 0, rollouts: 1, kept: 1 });
+        log.close();
+        return { badCases: [bad], rollouts: 1, steps: 1, query: replaced, summary: { trainer: "stand-in", checkpoints: { latest: 3 } } };
+      },
+    });
+    expect(result.status).toBe("finished");
+    expect(result.badCases).toBe(2);
+    expect(result.rollouts).toBe(2);
+    expect(calls.map((c) => c.iteration)).toEqual([0, 1]);
+    expect(calls[0]!.query).toBe("query-double");
+    expect(calls[1]!.query).toBe("trained-query"); // the query role the previous phase returned
+    expect(calls[1]!.fc).not.toBe(calls[0]!.fc); // πF,1 is the trained one
+    expect(query.updates).toBe(0); // the loop never sampled the query role itself
+    for (const k of [0, 1]) {
+      const train = JSON.parse(readFileSync(join(dir, `iter-${k}`, "train.json"), "utf8"));
+      expect(train.badCases).toBe(1);
+      expect(train.query).toEqual({ trainer: "stand-in", checkpoints: { latest: 3 } });
+      expect(JSON.parse(readFileSync(join(dir, `iter-${k}`, "query-phase.json"), "utf8")).badCases).toBe(1);
+    }
+  });
+});

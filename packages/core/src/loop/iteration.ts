@@ -29,6 +29,7 @@
  * redone after a crash therefore produces the same records as the lost attempt would have, as
  * long as the roles are deterministic given their state (the baselines are).
  */
+import { join } from "node:path";
 import type { Embedder } from "@advfc/native-embed";
 import { AdvfcError } from "../errors.js";
 import { Semaphore } from "../models/limiter.js";
@@ -135,6 +136,8 @@ export interface IterationTrain {
   /** The trained FC role's state was saved to fc-state.json. */
   fcState: boolean;
   summary: Record<string, unknown>;
+  /** The query model's training of the iteration (`roles.query.train: verl-ppo`): what its query phase returned. */
+  query?: Record<string, unknown>;
   wallMs: number;
 }
 
@@ -144,6 +147,42 @@ export type LoopEvent =
   | { type: "phase"; iteration: number; phase: "query" | "eval-before" | "train" | "eval-after" | "done"; message: string }
   | { type: "resume"; iteration: number; steps: number; droppedRecords: number; droppedBytes: number; badCases: number }
   | { type: "warning"; message: string };
+
+/** What a {@link QueryPhase} gets: the iteration, its curriculum stage's seeds, the roles as they are now. */
+export interface QueryPhaseContext {
+  config: RunConfig;
+  iteration: number;
+  /** The curriculum stage of the iteration and the seeds it draws from. */
+  stage: { name: string; seeds: readonly Sample[] };
+  /** πQ, the judge and πF,k of this iteration. */
+  roles: LoopRoles;
+  embedder: Embedder;
+  /** iter-<k> of the run directory: the query phase commits its rollouts, bad cases and steps there (run-store format). */
+  workDir: string;
+  signal?: AbortSignal;
+  onProgress: (message: string) => void;
+}
+
+/** What a {@link QueryPhase} leaves: the bad cases it committed to iter-<k>, and what it did. */
+export interface QueryPhaseResult {
+  /** Every bad case committed to iter-<k>/bad-cases.jsonl (the FC phase trains on them). */
+  badCases: BadCase[];
+  /** Rollouts committed to iter-<k>/rollouts.jsonl in all. */
+  rollouts: number;
+  /** Steps committed to iter-<k>/steps.jsonl. */
+  steps: number;
+  /** The query role from the next iteration on (e.g. the trained model, served). */
+  query?: QueryRole;
+  /** Recorded in iter-<k>/train.json as `query` (JSON-serialisable). */
+  summary: Record<string, unknown>;
+}
+
+/**
+ * Replaces the step loop of an iteration's query phase (`roles.query.train: verl-ppo`: a verl
+ * PPO run of the query model whose reward server scores and commits the rollouts). Injected by
+ * the CLI (@advfc/trainer-bridge), so core does not depend on it.
+ */
+export type QueryPhase = (context: QueryPhaseContext) => Promise<QueryPhaseResult>;
 
 /** Options of {@link runLoop}. */
 export interface RunLoopOptions {
@@ -161,6 +200,8 @@ export interface RunLoopOptions {
    * iteration's training). Without it, or when the role had no state, the training is redone.
    */
   restoreFc?: (state: unknown, iteration: number) => FcRole | Promise<FcRole>;
+  /** Replaces the step loop of every iteration's query phase (see {@link QueryPhase}). */
+  queryPhase?: QueryPhase;
   /** Graceful stop: the current step is finished and committed, then the loop returns. */
   stopSignal?: AbortSignal;
   /** Hard abort: passed to every role call; the current step is lost (and redone on resume). */
@@ -338,6 +379,8 @@ export async function runLoop(options: RunLoopOptions): Promise<RunLoopResult> {
   let lastQueryState: unknown = undefined;
   let queryStateSeen = false;
   const allBadCases: BadCase[] = [];
+  const queryPhase = options.queryPhase;
+  let queryRole = roles.query;
 
   for (let k = 0; k < config.iterations; k++) {
     if (signal?.aborted) throw signal.reason;
@@ -350,7 +393,8 @@ export async function runLoop(options: RunLoopOptions): Promise<RunLoopResult> {
         // Rebuild the collector's memory: the committed bad cases were kept against exactly
         // this memory, so re-adding them keeps every one and drops none.
         const { report } = await collector.add(iterBadCases.map((b) => b.rollout));
-        if (report.kept !== iterBadCases.length) throw new AdvfcError(`resume: ${iterBadCases.length} committed bad cases of iteration ${k} but the collector kept ${report.kept} on replay; the run directory does not match this config`);
+        // (A query phase's bad cases were deduplicated by whoever committed them, not by this collector.)
+        if (report.kept !== iterBadCases.length && queryPhase === undefined) throw new AdvfcError(`resume: ${iterBadCases.length} committed bad cases of iteration ${k} but the collector kept ${report.kept} on replay; the run directory does not match this config`);
         allBadCases.push(...iterBadCases);
       }
       if (rec.steps.length > 0 || rec.droppedRecords > 0 || rec.droppedBytes > 0) {
@@ -372,11 +416,41 @@ export async function runLoop(options: RunLoopOptions): Promise<RunLoopResult> {
 
       // ---- query phase ----
       const sampler = new StageSampler(seeds, curriculum, { seed: config.seed, iteration: k });
-      if (rec.steps.length > 0) sampler.next(last!.state.sampler.draws);
-      const early = last ? EarlyStopController.fromState(last.state.earlyStop) : new EarlyStopController(earlyStopOptions(config));
-      let draws = last?.state.sampler.draws ?? 0;
-      emit({ type: "phase", iteration: k, phase: "query", message: `iteration ${k}: query phase (stage ${sampler.stage.name}, ${sampler.pool.length} seeds)${last ? `, resuming after step ${last.step}` : ""}` });
-      for (let step = rec.steps.length; !early.stopped; step++) {
+      let queryTrained: Record<string, unknown> | undefined;
+      if (queryPhase !== undefined) {
+        const donePath = join(store.iterationDir(k), "query-phase.json");
+        const done = readJsonIfExists<{ summary: Record<string, unknown> }>(donePath);
+        if (done !== undefined) queryTrained = done.summary;
+        else {
+          emit({ type: "phase", iteration: k, phase: "query", message: `iteration ${k}: query phase (stage ${sampler.stage.name}, ${sampler.pool.length} seeds) by training the query model` });
+          log.close(); // the query phase commits to iter-<k> itself
+          const r = await queryPhase({
+            config,
+            iteration: k,
+            stage: { name: sampler.stage.name, seeds: sampler.pool },
+            roles: { ...roles, query: queryRole, fc },
+            embedder,
+            workDir: store.iterationDir(k),
+            ...(signal ? { signal } : {}),
+            onProgress: (message) => emit({ type: "phase", iteration: k, phase: "query", message }),
+          });
+          // Everything committed to iter-<k>, steps of an interrupted earlier attempt included (already counted above).
+          const known = new Set(iterBadCases.map((b) => b.id));
+          const fresh = r.badCases.filter((b) => !known.has(b.id));
+          if (fresh.length > 0) await collector.add(fresh.map((b) => b.rollout)); // memory for later iterations
+          iterBadCases.push(...fresh);
+          allBadCases.push(...fresh);
+          totalRollouts += Math.max(0, r.rollouts - rec.rollouts.length);
+          if (r.query !== undefined) queryRole = r.query;
+          queryTrained = r.summary;
+          writeJsonAtomic(donePath, { iteration: k, steps: r.steps, rollouts: r.rollouts, badCases: r.badCases.length, summary: r.summary });
+        }
+      }
+      if (queryPhase === undefined && rec.steps.length > 0) sampler.next(last!.state.sampler.draws);
+      const early = last && queryPhase === undefined ? EarlyStopController.fromState(last.state.earlyStop) : new EarlyStopController(earlyStopOptions(config));
+      let draws = last?.state.sampler?.draws ?? 0;
+      if (queryPhase === undefined) emit({ type: "phase", iteration: k, phase: "query", message: `iteration ${k}: query phase (stage ${sampler.stage.name}, ${sampler.pool.length} seeds)${last ? `, resuming after step ${last.step}` : ""}` });
+      for (let step = rec.steps.length; queryPhase === undefined && !early.stopped; step++) {
         if (stopSignal?.aborted) return { status: "interrupted", iterationsDone: k, fc, badCases: allBadCases.length, rollouts: totalRollouts };
         const startedAt = new Date();
         const t0 = performance.now();
@@ -484,7 +558,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunLoopResult> {
         fcAfter = result.fc;
         const stateful = fcAfter !== fcBefore && isStateful(fcAfter);
         if (stateful) writeJsonAtomic(store.fcStatePath(k), (fcAfter as StatefulFc).saveState());
-        const trainRecord: IterationTrain = { iteration: k, trainer: trainer.name, badCases: trainBad.length, seeds: trainSeeds.length, fc: fcAfter.name, fcState: stateful, summary: result.summary, wallMs: performance.now() - tt };
+        const trainRecord: IterationTrain = { iteration: k, trainer: trainer.name, badCases: trainBad.length, seeds: trainSeeds.length, fc: fcAfter.name, fcState: stateful, summary: result.summary, ...(queryTrained !== undefined ? { query: queryTrained } : {}), wallMs: performance.now() - tt };
         writeJsonAtomic(store.trainPath(k), trainRecord);
       }
       emit({ type: "phase", iteration: k, phase: "eval-after", message: `iteration ${k}: evaluating the trained ${fcAfter.name}` });

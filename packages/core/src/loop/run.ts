@@ -17,7 +17,7 @@ import { readXlam } from "../formats/xlam.js";
 import { tryV4Category } from "../schema/category.js";
 import type { Sample } from "../schema/sample.js";
 import { configHash, loadRunConfig, parseRunConfig, type RunConfig } from "./config.js";
-import { runLoop, type LoopEvent, type LoopRoles, type RunLoopResult } from "./iteration.js";
+import { runLoop, type LoopEvent, type LoopRoles, type QueryPhase, type RunLoopResult } from "./iteration.js";
 import { acquireRunLock } from "./lock.js";
 import { summarizeRun, type RunSummary } from "./report.js";
 import type { FcRole, FcTrainer } from "./roles.js";
@@ -28,6 +28,8 @@ export interface RunBackends {
   roles: LoopRoles;
   trainer: FcTrainer;
   restoreFc?: (state: unknown, iteration: number) => FcRole | Promise<FcRole>;
+  /** Replaces the step loop of the query phase (`roles.query.train: verl-ppo`). */
+  queryPhase?: QueryPhase;
   /** Releases clients. */
   close?(): Promise<void>;
 }
@@ -257,6 +259,7 @@ export async function startRun(options: StartRunOptions): Promise<StartRunResult
       trainer: backends.trainer,
       embedder,
       ...(backends.restoreFc ? { restoreFc: backends.restoreFc } : {}),
+      ...(backends.queryPhase ? { queryPhase: backends.queryPhase } : {}),
       ...(options.stopSignal ? { stopSignal: withListenerRoom(options.stopSignal) } : {}),
       ...(options.signal ? { signal: withListenerRoom(options.signal) } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),

@@ -57,7 +57,7 @@ describe("query-model PPO set", () => {
       prompt: "list<struct<role: string, content: string>>",
       ability: "string",
       reward_model: "struct<style: string, ground_truth: string>",
-      extra_info: "struct<split: string, index: int64, seed_id: string, iteration: int64, tools: string, category: string>",
+      extra_info: "struct<split: string, index: int64, seed_id: string, iteration: int64, tools: string, category: string, messages: string>",
     });
   });
 
@@ -72,7 +72,7 @@ describe("query-model PPO set", () => {
     expect(first.prompt[1].role).toBe("user");
     expect(first.prompt[1].content).toContain(seed.messages[seed.messages.length - 1]!.content);
     expect(first.reward_model).toEqual({ style: "rule", ground_truth: JSON.stringify(seed.expected) });
-    expect(first.extra_info).toEqual({ split: "train", index: 0n, seed_id: seed.id, iteration: 1n, tools: JSON.stringify(seed.tools), category: seed.category });
+    expect(first.extra_info).toEqual({ split: "train", index: 0n, seed_id: seed.id, iteration: 1n, tools: JSON.stringify(seed.tools), category: seed.category, messages: JSON.stringify(seed.messages) });
     expect(back[5]!.extra_info.index).toBe(5n);
   });
 

@@ -39,7 +39,7 @@ export interface QueryPpoRow {
   prompt: PromptMessage[];
   ability: string;
   reward_model: { style: "rule"; ground_truth: string };
-  extra_info: { split: string; index: number; seed_id: string; iteration: number; tools: string; category: string };
+  extra_info: { split: string; index: number; seed_id: string; iteration: number; tools: string; category: string; messages: string };
 }
 
 /** One row of the FC-model PPO set. */
@@ -79,7 +79,7 @@ export const QUERY_PPO_COLUMNS: Readonly<Record<keyof QueryPpoRow, ColumnType>> 
   prompt: MESSAGES,
   ability: pq.string(),
   reward_model: REWARD_MODEL,
-  extra_info: pq.struct({ split: pq.string(), index: pq.int64(), seed_id: pq.string(), iteration: pq.int64(), tools: pq.string(), category: pq.string() }),
+  extra_info: pq.struct({ split: pq.string(), index: pq.int64(), seed_id: pq.string(), iteration: pq.int64(), tools: pq.string(), category: pq.string(), messages: pq.string() }),
 };
 export const FC_PPO_COLUMNS: Readonly<Record<keyof FcPpoRow, ColumnType>> = {
   data_source: pq.string(),
@@ -117,7 +117,8 @@ export function queryPpoRows(seeds: readonly Sample[], options: PpoRowOptions & 
     prompt: plain(queryModelPrompt(s)),
     ability: options.ability ?? "rewrite",
     reward_model: { style: "rule", ground_truth: JSON.stringify(s.expected) },
-    extra_info: { split: options.split ?? "train", index, seed_id: s.id, iteration: options.iteration, tools: JSON.stringify(s.tools), category: s.category },
+    // The seed conversation (JSON): the reward server's judge compares the rewrite with it.
+    extra_info: { split: options.split ?? "train", index, seed_id: s.id, iteration: options.iteration, tools: JSON.stringify(s.tools), category: s.category, messages: JSON.stringify(s.messages) },
   }));
 }
 

@@ -59,6 +59,14 @@ export const VerlSectionSchema = z.strictObject({
   serve_args: z.array(z.string(), expected("a list of arguments")).default([]),
   /** How long to wait for the served model to answer `GET /v1/models`, seconds. @default 900 */
   serve_timeout_s: z.number(expected("a positive number of seconds")).positive(expected("a positive number of seconds")).default(900),
+  /**
+   * `roles.query.train: verl-ppo`: how the trained query model is served to the next iteration.
+   * `external`: you restart the query role's endpoint (roles.query.base_urls[0]) with it, served as
+   * roles.query.model; `spawn`: advfc runs `vllm serve` itself on `query_serve_port`. @default "external"
+   */
+  query_serve: z.enum(["external", "spawn"], expected('"external" or "spawn"')).optional(),
+  /** `query_serve: spawn`: the port of the spawned query-model server. @default 8001 */
+  query_serve_port: z.number(expected("a port number")).int(expected("a port number")).min(1, expected("a port number")).max(65535, expected("a port number")).optional(),
   /** How πF is trained. @default from trainer.type (verl-sft → sft, verl-lora → lora, else ppo) */
   fc_trainer: z.enum(["ppo", "sft", "lora"], expected('"ppo", "sft" or "lora"')).optional(),
   /** LoRA rank when fc_trainer is lora. @default 32 */

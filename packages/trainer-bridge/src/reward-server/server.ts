@@ -21,8 +21,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { timingSafeEqual } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { AdvfcError, EarlyStopController, IterationLog, isBadCaseRollout, normalizeForDedup, writeJsonAtomic, type BadCase, type EarlyStopOptions, type EarlyStopState } from "@advfc/core";
+import { AdvfcError, EarlyStopController, IterationLog, isBadCaseRollout, normalizeForDedup, writeJsonAtomic, type BadCase, type EarlyStopDecision, type EarlyStopOptions, type EarlyStopState, type Rollout } from "@advfc/core";
 import { decodeScoreRequest, RewardRequestError, type ScoreItem } from "./protocol.js";
 import type { ScoredBatch, ScoredItem, Scorer } from "./scorer.js";
 
@@ -54,6 +55,17 @@ export interface RewardServerOptions {
   earlyStop?: EarlyStopOptions;
   /** Seconds a 503 asks the client to wait. @default 1 */
   retryAfterS?: number;
+  /**
+   * The run-store folder itself (rollouts.jsonl, bad-cases.jsonl, steps.jsonl), e.g. iter-<k> of
+   * an `advfc run` directory. @default `<out>/iter-0`
+   */
+  storeDir?: string;
+  /** Iteration recorded in the rollouts, bad cases and step lines. @default 0 */
+  iteration?: number;
+  /** Extra fields of every step line (role query: the loop's `stage`, `fc`, `seeds`). */
+  stepFields?: Record<string, unknown>;
+  /** Called once when early stop fires (`advfc run` stops verl then). */
+  onEarlyStop?: (decision: EarlyStopDecision) => void;
   log?: (line: string) => void;
 }
 
@@ -117,12 +129,15 @@ export class RewardServer {
   private readonly early: EarlyStopController;
   private readonly store: IterationLog | undefined;
   private readonly out: string | undefined;
+  private readonly iteration: number;
+  private readonly stepFields: Record<string, unknown>;
+  private readonly onEarlyStop: ((decision: EarlyStopDecision) => void) | undefined;
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
   private draining = false;
   private readonly stepMeans: StepMean[] = [];
   /** Pending explicit steps (extra_info.step): merged until a later step arrives. */
-  private pending: { step: number; items: number; sumScore: number; sumWatched: number; diversity: number[]; rollouts: unknown[]; badCases: BadCase[] } | undefined;
+  private pending: { step: number; items: number; sumScore: number; sumWatched: number; diversity: number[]; rollouts: unknown[]; badCases: BadCase[]; candidates: number; duplicates: number; startedAt: Date } | undefined;
   private nextStep = 0;
   private readonly counts = { scored: 0, validation: 0, rejected: 0, failed: 0 };
   private items = 0;
@@ -147,7 +162,12 @@ export class RewardServer {
     this.log = options.log ?? (() => {});
     this.early = new EarlyStopController(options.earlyStop ?? {});
     this.out = options.out;
-    this.store = options.out !== undefined ? new IterationLog(join(options.out, "iter-0")) : undefined;
+    this.iteration = options.iteration ?? 0;
+    this.stepFields = options.stepFields ?? {};
+    this.onEarlyStop = options.onEarlyStop;
+    const storeDir = options.storeDir ?? (options.out !== undefined ? join(options.out, "iter-0") : undefined);
+    if (options.out !== undefined) mkdirSync(options.out, { recursive: true });
+    this.store = storeDir !== undefined ? new IterationLog(storeDir) : undefined;
     if (this.store) {
       const rec = this.store.recover();
       // Resume numbering after a restart on the same folder; early stop restarts from the status file.
@@ -331,18 +351,22 @@ export class RewardServer {
   private record(items: readonly ScoreItem[], scored: ScoredBatch, explicit: number | undefined): void {
     const step = explicit ?? this.nextStep;
     if (this.pending !== undefined && this.pending.step !== step) this.flushPending();
-    const p = (this.pending ??= { step, items: 0, sumScore: 0, sumWatched: 0, diversity: [], rollouts: [], badCases: [] });
+    const p = (this.pending ??= { step, items: 0, sumScore: 0, sumWatched: 0, diversity: [], rollouts: [], badCases: [], candidates: 0, duplicates: 0, startedAt: new Date() });
     p.items += items.length;
     p.sumScore += scored.meanScore * items.length;
     p.sumWatched += scored.meanWatched * items.length;
     if (scored.diversity !== undefined) p.diversity.push(scored.diversity);
     for (const s of scored.items) {
       if (s.rollout === undefined) continue;
-      const r = { ...s.rollout, step };
+      const r = { ...s.rollout, iteration: this.iteration, step };
       p.rollouts.push(r);
       if (s.asked !== undefined && isBadCaseRollout(r)) {
+        p.candidates++;
         const key = normalizeForDedup(r.rewrite);
-        if (this.badTexts.has(key)) continue;
+        if (this.badTexts.has(key)) {
+          p.duplicates++;
+          continue;
+        }
         this.badTexts.add(key);
         const id = `adv-${r.id}`;
         p.badCases.push({ id, sample: { ...s.asked, id, source: { format: "advfc", id: r.seedId }, meta: { seed_id: r.seedId, rollout_id: r.id, step } }, rollout: r, seed: { id: r.seedId, category: s.asked.category, source: s.asked.source } });
@@ -368,13 +392,57 @@ export class RewardServer {
     this.store?.commitStep(
       p.rollouts.map((r) => ({ ...(r as object), step: storeStep })),
       p.badCases.map((b) => ({ ...b, rollout: { ...b.rollout, step: storeStep } })),
-      { ...m, iteration: 0, step: storeStep, verlStep: p.step, rollouts: p.rollouts.length, kept: p.badCases.length, earlyStop: decision, state: { earlyStop: this.early.state() } },
+      {
+        ...(this.scorer.role === "query" ? queryStepFields(p.rollouts as Rollout[], p.candidates, p.duplicates, m) : {}),
+        ...this.stepFields,
+        ...m,
+        iteration: this.iteration,
+        step: storeStep,
+        verlStep: p.step,
+        rollouts: p.rollouts.length,
+        kept: p.badCases.length,
+        earlyStop: decision,
+        state: { earlyStop: this.early.state(), query: null },
+        time: { startedAt: p.startedAt.toISOString(), wallMs: Date.now() - p.startedAt.getTime() },
+      },
     );
-    if (decision.stop) this.log(`reward server: early stop fired at step ${p.step} (${decision.reason ?? ""}); stop the verl job`);
+    if (decision.stop) {
+      this.log(`reward server: early stop fired at step ${p.step} (${decision.reason ?? ""}); stop the verl job`);
+      this.onEarlyStop?.(decision);
+    }
     this.writeStatus();
   }
 
   private writeStatus(): void {
     if (this.out !== undefined) writeJsonAtomic(join(this.out, "reward-status.json"), this.status());
   }
+}
+
+/**
+ * The counts of a query step line as `advfc run`'s loop writes them (StepRecord of core's
+ * iteration.ts), so `advfc report` reads a run directory whose query phase was a verl run.
+ */
+function queryStepFields(rollouts: readonly Rollout[], candidates: number, duplicates: number, m: StepMean): Record<string, unknown> {
+  const failure = (r: Rollout) => (r as { failure?: { stage?: string } }).failure?.stage;
+  const judged = rollouts.filter((r) => failure(r) !== "rewrite" && failure(r) !== "judge");
+  const s1 = judged.filter((r) => r.judge.toolMatch.passed);
+  const s2 = judged.filter((r) => r.judge.reasoning !== undefined);
+  const valid = rollouts.filter((r) => r.reward.rJudge > 0);
+  const answered = valid.filter((r) => failure(r) === undefined);
+  return {
+    failures: { rewrite: rollouts.filter((r) => failure(r) === "rewrite").length, judge: rollouts.filter((r) => failure(r) === "judge").length, fc: rollouts.filter((r) => failure(r) === "fc").length },
+    judged: judged.length,
+    stage1: { passed: s1.length, rate: judged.length === 0 ? 0 : s1.length / judged.length },
+    stage2: { evaluated: s2.length, passed: valid.length, rate: s2.length === 0 ? 0 : s2.filter((r) => r.judge.reasoning!.passed).length / s2.length },
+    judgeValid: valid.length,
+    fcAnswered: answered.length,
+    fcCorrect: answered.filter((r) => r.check.valid).length,
+    candidates,
+    // The server drops exact duplicates of earlier bad cases (normalised text) only.
+    dropped: { exact_seed: 0, exact_duplicate: duplicates, near_seed: 0, near_duplicate: 0 },
+    asr: valid.length === 0 ? 0 : candidates / valid.length,
+    diversity: m.diversity ?? 0,
+    meanRAdv: m.meanWatched,
+    meanReward: m.meanScore,
+  };
 }
