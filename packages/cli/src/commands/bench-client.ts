@@ -6,6 +6,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { OpenAIChatModel, toOpenAITools, type ChatRequest } from "@advfc/core";
 import type { OpenAIServer, ScriptedReply } from "@advfc/core/testing";
 import type { CommandIo } from "../io.js";
+import { markdownTable } from "../table.js";
 
 export const BENCH_CLIENT_HELP = `Usage: advfc bench client [options]
 
@@ -450,15 +451,11 @@ export async function runBenchClient(argv: string[], io: CommandIo): Promise<num
       r.target_met === null ? "(none)" : r.target_met ? "met" : "NOT met",
     ]);
   }
-  const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
-  const render = (r: string[]) => `| ${r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join(" | ")} |`;
   io.stdout.write(
     [
       `advfc bench client — OpenAIChatModel against the scripted server (${mode === "child" ? "in a child process" : "in this process: CPU counts client and server"}), fixed latency ${latencyMs} ms, one tool call per answer; median of ${runs} run${runs === 1 ? "" : "s"} per level; ${availableParallelism()} CPUs, load average ${load.toFixed(2)} at start`,
       "",
-      render(table[0]!),
-      `|${widths.map((w, c) => (c === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|")}|`,
-      ...table.slice(1).map(render),
+      ...markdownTable(table),
       "",
       "bound = concurrency / latency; steady = completions/s between the 10th and 90th percentile completion (no ramp-up",
       "or drain); overall = requests / seconds. Latency percentiles are per attempt (send to parsed answer). The bare loop is the",

@@ -1,6 +1,7 @@
 import { availableParallelism, cpus } from "node:os";
 import { parseArgs } from "node:util";
 import type { CommandIo } from "../io.js";
+import { markdownTable } from "../table.js";
 
 export const BENCH_KERNELS_HELP = `Usage: advfc bench kernels [options]
 
@@ -590,9 +591,7 @@ export async function runBenchKernels(argv: string[], io: CommandIo): Promise<nu
     const what = linear ? `GB/s = ${op === "normalizeRows" ? "8·n·d (read x, write the result)" : op === "rowDiversity" ? "8·n·d + 4·n (x read twice, n written)" : "4·n·d (x read once)"} bytes / t` : `GFLOP/s = 2·n·n·d / t${op === "cosineSimilarityMatrix" ? "" : " (the implied n x n matrix)"}`;
     const extra = op === "nearDuplicates" ? `, threshold ${threshold}` : op === "topK" ? `, k ${k}` : "";
     out.push("", `## ${op} (${what}${extra})`, "");
-    const widths = head.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
-    const render = (r: string[]): string => `| ${r.map((x, c) => (c < 2 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join(" | ")} |`;
-    out.push(render(head), `|${widths.map((w, c) => (c < 2 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|")}|`, ...table.slice(1).map(render));
+    out.push(...markdownTable(table, 2));
   }
   out.push("");
   if (singleRunRows > 0) out.push(`† ran once (one run takes over ${SLOW_RUN_S} s; the JIT / library was warmed at the smaller sizes)`);

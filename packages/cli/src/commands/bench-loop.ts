@@ -23,6 +23,7 @@ import {
 import { HashEmbedder } from "@advfc/native-embed";
 import { examplesDir } from "./demo.js";
 import type { CommandIo } from "../io.js";
+import { markdownTable } from "../table.js";
 
 export const BENCH_LOOP_HELP = `Usage: advfc bench loop [options]
 
@@ -259,15 +260,11 @@ export async function runBenchLoop(argv: string[], io: CommandIo): Promise<numbe
       r.cpuMsPerRollout.toFixed(3),
     ]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const render = (r: string[]) => `| ${r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join(" | ")} |`;
   io.stdout.write(
     [
       `advfc bench loop — ${steps} steps × ${B} seeds × ${R} rewrites, concurrency ${concurrency}, records fsynced per step`,
       "",
-      render(rows[0]!),
-      `|${widths.map((w, c) => (c === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|")}|`,
-      ...rows.slice(1).map(render),
+      ...markdownTable(rows),
       "",
       "rollouts/s over the query steps (embedding, diversity, dedup and fsync included); CPU = this process (the server runs in a child).",
       "",

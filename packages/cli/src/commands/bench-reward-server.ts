@@ -5,6 +5,7 @@ import { createEmbedder } from "@advfc/native-embed";
 import { FcScorer, QueryScorer, RewardServer, type Scorer } from "@advfc/trainer-bridge";
 import type { CommandIo } from "../io.js";
 import { examplesDir } from "./demo.js";
+import { markdownTable } from "../table.js";
 
 export const BENCH_REWARD_SERVER_HELP = `Usage: advfc bench reward-server [--requests N] [--format text|json]
 
@@ -108,15 +109,11 @@ export async function runBenchRewardServer(argv: string[], io: CommandIo): Promi
     return 0;
   }
   const table = [["scorer", "batch", "items/s", "p50 ms/batch", "p99 ms/batch"], ...rows.map((r) => [r.name, String(r.batch), Math.round(r.itemsPerSec).toLocaleString("en-US"), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1)])];
-  const w = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
-  const line = (r: string[]) => `| ${r.map((x, c) => (c === 0 ? x.padEnd(w[c]!) : x.padStart(w[c]!))).join(" | ")} |`;
   io.stdout.write(
     [
       `advfc bench reward-server — loopback HTTP, one batch in flight, ${requests} timed batches per row (${seeds.length} seeds cycled)`,
       "",
-      line(table[0]!),
-      `|${w.map((x, c) => (c === 0 ? "-".repeat(x + 2) : "-".repeat(x + 1) + ":")).join("|")}|`,
-      ...table.slice(1).map(line),
+      ...markdownTable(table),
       "",
     ].join("\n"),
   );

@@ -6,6 +6,7 @@ import { runBenchKernels } from "./bench-kernels.js";
 import { runBenchClient } from "./bench-client.js";
 import { runBenchLoop } from "./bench-loop.js";
 import { runBenchRewardServer } from "./bench-reward-server.js";
+import { markdownTable } from "../table.js";
 
 export const BENCH_HELP = `Usage: advfc bench <benchmark> [options]
 
@@ -198,15 +199,11 @@ export async function runBench(argv: string[], io: CommandIo): Promise<number> {
   const co = median(checkOnly);
   rows.push(["advfc, decode + check only*", fmt(lines.length), fmt(co), (1e6 / co).toFixed(2), `${(co / 10_000).toFixed(0)}–${(co / 8_000).toFixed(0)}x`]);
   rows.push(["BFCL Python checker", "", "8,000–10,000", "100–125", "1x (issue #2's measurement, not run here)"]);
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const render = (r: string[]) => `| ${r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join(" | ")} |`;
   io.stdout.write(
     [
       `advfc bench check — BFCL v4 single-turn, ${fmt(lines.length)} cases (${result.input_mib.toFixed(1)} MiB of JSON lines, ${fmt(valid)} valid), single thread, input parsing included, median of ${runs} runs (min ${fmt(result.min_cases_per_sec)}, max ${fmt(result.max_cases_per_sec)})`,
       "",
-      render(rows[0]!),
-      `|${widths.map((w, c) => (c === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|")}|`,
-      ...rows.slice(1).map(render),
+      ...markdownTable(rows),
       "",
       "* inputs parsed beforehand, like BFCL's own figure (its decoder + checker, input parsing excluded)",
       `function-doc cache: ${(hitRate * 100).toFixed(1)}% hits (each entry's tools appear in ${Math.round(1 / Math.max(1e-9, 1 - hitRate))} lines: 4 modes x variants); "no doc cache" parses every line in full`,
