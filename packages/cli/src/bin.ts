@@ -18,7 +18,7 @@ const USAGE = `Usage: advfc <command> [options]
 Commands:
   check    score model outputs exactly as BFCL's checker does (JSON Lines in, verdicts out)
   convert  convert BFCL, xLAM and OpenAI chat-log data to advfc samples and back
-  bench    benchmarks (advfc bench check | kernels | client)
+  bench    benchmarks (advfc bench check | kernels | client | loop | reward-server)
   demo     score the shipped example results and print the BFCL metrics table
   embed    embed texts (JSON Lines or plain lines) into a NumPy .npy matrix (onnx model or hash)
   eval     evaluate a model behind an OpenAI-compatible API on BFCL (prompt or FC mode)
