@@ -1,6 +1,6 @@
 """verl reward function that forwards to advfc's reward server (`advfc serve reward`).
 
-Standard library only. Configure verl (v0.7.x) with one of:
+Standard library only. Configure verl (v0.7.0) with one of:
 
 * Batch reward manager (what advfc needs: the query model's diversity term is computed over the
   whole batch)::

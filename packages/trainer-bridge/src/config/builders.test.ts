@@ -157,6 +157,14 @@ describe("key checking against the pinned verl v0.7 keys", () => {
     expect(() => new VerlOverrides(VERL_PPO_KEYS).set("reward.reward_manager.name", "batch")).toThrow(VerlConfigKeyError);
   });
 
+  it("v0.7.0 spellings: SFT warmup is optim.lr_warmup_steps_ratio; the PPO actor has no tis_imp_ratio_cap", () => {
+    expect(() => new VerlOverrides(VERL_SFT_KEYS).set("optim.warmup_steps_ratio", 0.1)).toThrow('did you mean "optim.lr_warmup_steps_ratio"');
+    expect(() => new VerlOverrides(VERL_SFT_KEYS).set("optim.lr_warmup_steps_ratio", 0.1)).not.toThrow();
+    expect(() => new VerlOverrides(VERL_PPO_KEYS).set("actor_rollout_ref.actor.tis_imp_ratio_cap", 2)).toThrow(VerlConfigKeyError);
+    expect(() => new VerlOverrides(VERL_PPO_KEYS).set("algorithm.rollout_correction.rollout_is_threshold", 2)).not.toThrow();
+    expect(() => new VerlOverrides(VERL_PPO_KEYS).set("reward_manager.name", "naive")).not.toThrow();
+  });
+
   it("PPO and SFT keys are separate sets", () => {
     expect(() => new VerlOverrides(VERL_SFT_KEYS).set("model.partial_pretrain", "x")).not.toThrow();
     expect(() => new VerlOverrides(VERL_PPO_KEYS).set("model.partial_pretrain", "x")).toThrow(VerlConfigKeyError);
