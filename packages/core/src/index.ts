@@ -4,6 +4,7 @@ export * from "./check/pyvalue.js";
 export * from "./check/ast-checker.js";
 export * from "./check/check-case.js";
 export * from "./check/check-line.js";
+export * from "./check/check-stream.js";
 export * from "./check/render.js";
 export * from "./check/mutate.js";
 export * from "./check/bfcl-fixtures.js";

@@ -1,7 +1,6 @@
 import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { checkRawLine, formatMetricsTable, MetricsAccumulator, metricsToJson, type CheckCaseOptions } from "@advfc/core";
+import { CheckStream, formatMetricsTable, MetricsAccumulator, metricsToJson, type CheckCaseOptions } from "@advfc/core";
 import { LineWriter, type CommandIo } from "../io.js";
 
 export const CHECK_HELP = `Usage: advfc check [FILE|-] [options]
@@ -19,8 +18,10 @@ Output (JSON Lines on standard output, one per valid input line, in input order)
   {"id": "...", "valid": true|false, "error_type": "<BFCL error type>"|null,
    "outcome": "call"|"abstain"|"unparseable"}
 
+Lines end in \\n or \\r\\n (a leading UTF-8 byte-order mark is ignored, blank lines are skipped).
 A malformed input line is reported on standard error with its line number and field; the
-other lines are still scored and the exit code is 1. On a terminal, standard error also shows
+other lines are still scored and the exit code is 1. A line longer than 64 MiB is reported
+and skipped without being held in memory. On a terminal, standard error also shows
 the progress (lines scored and the rate) on long inputs.
 
 Options:
@@ -76,12 +77,17 @@ export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
   const name = file === "-" ? "<stdin>" : file;
   const options: CheckCaseOptions = { stripThink: values["strip-think"], underscoreToDot: values["underscore-to-dot"] };
 
-  const input: NodeJS.ReadableStream = file === "-" ? io.stdin : createReadStream(file, { encoding: "utf8" });
-  const rl = createInterface({ input, crlfDelay: Infinity });
+  // Bytes in (no readline, no per-line await): each chunk's lines are scored in one synchronous
+  // call and their verdicts written as one string, with backpressure.
+  const input: NodeJS.ReadableStream = file === "-" ? io.stdin : createReadStream(file, { highWaterMark: 256 * 1024 });
   const out = new LineWriter(io.stdout);
   const summary = values.summary ? new MetricsAccumulator() : undefined;
-  let malformed = 0;
-  let lineNo = 0;
+  const stream = new CheckStream({
+    file: name,
+    check: options,
+    onScored: summary ? (category, verdict) => summary.add(category, verdict.valid) : undefined,
+    onError: (message) => io.stderr.write(`advfc check: ${message}\n`),
+  });
   let failure: Error | undefined;
   // Progress for people: on a terminal only, at most once a second, overwritten in place.
   const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
@@ -89,33 +95,19 @@ export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
   let lastReport = started;
   const report = (final: boolean) => {
     const secs = (Date.now() - started) / 1000;
-    io.stderr.write(`\radvfc check: ${lineNo.toLocaleString("en-US")} lines, ${Math.round(lineNo / Math.max(secs, 1e-3)).toLocaleString("en-US")}/s${final ? "\n" : ""}`);
+    io.stderr.write(`\radvfc check: ${stream.line.toLocaleString("en-US")} lines, ${Math.round(stream.line / Math.max(secs, 1e-3)).toLocaleString("en-US")}/s${final ? "\n" : ""}`);
   };
   try {
-    for await (const text of rl) {
-      lineNo++;
-      if (tty && (lineNo & 1023) === 0 && Date.now() - lastReport >= 1000) {
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      const verdicts = stream.push(chunk);
+      if (verdicts !== "") await out.write(verdicts);
+      if (tty && Date.now() - lastReport >= 1000) {
         lastReport = Date.now();
         report(false);
       }
-      if (text.trim() === "") continue;
-      let result: ReturnType<typeof checkRawLine>;
-      try {
-        result = checkRawLine(text, { file: name, line: lineNo }, options);
-      } catch (e) {
-        // A bug in advfc, not in the input: report it against the line and keep going.
-        io.stderr.write(`advfc check: ${name}, line ${lineNo}: internal error: ${(e as Error).stack ?? String(e)}\n`);
-        malformed++;
-        continue;
-      }
-      if ("error" in result) {
-        io.stderr.write(`advfc check: ${result.error.message}\n`);
-        malformed++;
-        continue;
-      }
-      summary?.add(result.category, result.verdict.valid);
-      await out.write(JSON.stringify(result.verdict) + "\n");
     }
+    const last = stream.end();
+    if (last !== "") await out.write(last);
   } catch (e) {
     failure = e as Error;
   }
@@ -129,6 +121,7 @@ export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
     const m = summary.metrics({ formula: values.formula as "v3" | "v4" });
     io.stderr.write(values.format === "json" ? JSON.stringify(metricsToJson(m)) + "\n" : formatMetricsTable(m));
   }
+  const malformed = stream.malformed;
   if (malformed > 0) {
     io.stderr.write(`advfc check: ${malformed} malformed line${malformed === 1 ? "" : "s"} in ${name} (not scored)\n`);
     return 1;
