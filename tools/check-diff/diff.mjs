@@ -9,7 +9,9 @@
 // or copy a packages/core/dist built before the change into /tmp/old-core/dist (with a
 // package.json and a node_modules link to the repo's). Every line is scored by both, through the
 // whole raw-line path (doc cache on, and off) and through checkCase on the parsed line; the
-// verdicts, the error messages and the decoded values must be identical. Exits 1 on any
+// verdicts, the error messages and the decoded values must be identical. When the new core has
+// CheckStream (advfc check's byte pipeline), its output on the workload file's bytes must be the
+// old per-line output, byte for byte. Exits 1 on any
 // difference and prints the first ones.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -65,6 +67,29 @@ for (let i = 0; i < lines.length; i++) {
   const b0 = JSON.stringify(run(newCore, text, i, null));
   if (a !== b || a !== b0) {
     if (++diffs <= 10) console.log(`line ${i + 1} (${lines[i].mode} ${lines[i].variant}):\n  old: ${a}\n  new: ${b}\n  new, no cache: ${b0}`);
+  }
+}
+// advfc check's byte pipeline (when the new core has one) against the old per-line output
+if (newCore.CheckStream) {
+  let expected = "";
+  const oc = new oldCore.DocCache();
+  for (let i = 0; i < lines.length; i++) {
+    const r = oldCore.checkRawLine(lines[i].text, { line: i + 1 }, {}, oc);
+    if ("verdict" in r) expected += JSON.stringify(r.verdict) + "\n";
+  }
+  const bytes = Buffer.from(lines.map((l) => l.text).join("\n") + "\n");
+  for (const chunk of [65536, 262144, 1 << 30]) {
+    const stream = new newCore.CheckStream({ cache: new newCore.DocCache() });
+    let got = "";
+    for (let a = 0; a < bytes.length; a += chunk) got += stream.push(bytes.subarray(a, a + chunk));
+    got += stream.end();
+    if (got !== expected) {
+      diffs++;
+      const g = got.split("\n");
+      const e = expected.split("\n");
+      const k = g.findIndex((x, j) => x !== e[j]);
+      console.log(`CheckStream (chunks of ${chunk} bytes) differs at output line ${k + 1}:\n  old: ${e[k]}\n  new: ${g[k]}`);
+    }
   }
 }
 console.log(`${lines.length} lines, ${diffs} differences`);

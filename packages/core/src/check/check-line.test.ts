@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { DocCache, parseCheckLine, parseCheckLineFull, type CheckLine } from "./check-line.js";
+import { describe, expect, it, vi } from "vitest";
+import { DocCache, parseCheckLine, parseCheckLineBytes, parseCheckLineFull, type CheckLine } from "./check-line.js";
 import { pyRepr } from "./pyvalue.js";
 import { buildCheckWorkload } from "./workload.js";
 
@@ -29,6 +29,13 @@ function same(text: string, warm: DocCache): void {
   expect(run(() => parseCheckLine(text, where, warm)), text.slice(0, 300)).toEqual(expected);
   expect(run(() => parseCheckLine(text, where, new DocCache())), text.slice(0, 300)).toEqual(expected);
   expect(run(() => parseCheckLine(text, where, null)).toString()).toBeDefined();
+  // the byte scan, with bytes around the line that must not be read as part of it
+  const inner = Buffer.from(text, "utf8");
+  const buf = Buffer.concat([Buffer.from('["x"'), inner, Buffer.from(' "}]:null,\n')]);
+  const a = 4;
+  const e = 4 + inner.length;
+  expect(run(() => parseCheckLineBytes(buf, a, e, where, warm)), `bytes: ${text.slice(0, 300)}`).toEqual(expected);
+  expect(run(() => parseCheckLineBytes(buf, a, e, where, new DocCache())), `bytes: ${text.slice(0, 300)}`).toEqual(expected);
 }
 
 const BASE = {
@@ -85,9 +92,32 @@ describe("parseCheckLine's fast scan agrees with the general parse", () => {
     '{"id": "a"',
     JSON.stringify(BASE).replace('"possible_answer":[', '"possible_answer":nullx,"q":['),
     JSON.stringify(BASE).replace('"possible_answer":[', '"possible_answer":   [   '),
+    JSON.stringify({ ...BASE, id: "json", category: "simple", mode: "json", model_output: "[]" }),
+    JSON.stringify({ ...BASE, functions: [{ ...BASE.functions[0], description: "é 漢字 😀 \ud800" }] }),
+    JSON.stringify(BASE).replace('"category":"simple_python"', '"category":"simple_pytho\\u006e"'),
+    JSON.stringify(BASE).replace('"mode":"prompt"', '"mode":"prom\\"pt"'),
+    JSON.stringify(BASE).replace('"mode":"prompt"', '"mode":"prompt\\\\"'),
+    JSON.stringify(BASE) + "\r",
+    JSON.stringify(BASE).replace('"possible_answer":[', '"possible_answer":null'),
   ];
   it.each(texts.map((t) => [t]))("%s", (text) => {
     same(text, new DocCache());
+  });
+
+  it("the byte scan decodes only the short members of a common line, never the whole line or its tool docs", () => {
+    const buf = Buffer.from(JSON.stringify(BASE));
+    const cache = new DocCache();
+    parseCheckLineBytes(buf, 0, buf.length, {}, cache); // first sight: the docs are decoded and parsed once
+    const spy = vi.spyOn(Buffer.prototype, "toString");
+    try {
+      const line = parseCheckLineBytes(buf, 0, buf.length, {}, cache);
+      expect(show(line)).toBe(show(parseCheckLineFull(JSON.stringify(BASE), {}, null)));
+      const decoded = spy.mock.calls.map((c) => (c[2] as number) - (c[1] as number));
+      expect(decoded.length).toBeLessThanOrEqual(2); // id and model_output; category and mode are matched as bytes
+      for (const n of decoded) expect(n).toBeLessThan(40);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("through a small cache that keeps evicting", () => {
@@ -100,6 +130,14 @@ describe("parseCheckLine's fast scan agrees with the general parse", () => {
     }
     for (const t of texts) expect(show(parseCheckLine(t, {}, cache))).toBe(show(parseCheckLineFull(t, {}, null)));
     expect(cache.hits + cache.misses).toBe(2 * texts.length);
+    const bytesCache = new DocCache(3);
+    for (const t of texts) {
+      const b = Buffer.from(t);
+      expect(show(parseCheckLineBytes(b, 0, b.length, {}, bytesCache))).toBe(show(parseCheckLineFull(t, {}, null)));
+      // and the string path on the same cache (entries shared between the two indexes)
+      expect(show(parseCheckLine(t, {}, bytesCache))).toBe(show(parseCheckLineFull(t, {}, null)));
+    }
+    expect(bytesCache.hits + bytesCache.misses).toBe(4 * texts.length);
   });
 
   it("on mutated lines", () => {

@@ -2,7 +2,7 @@ import { AdvfcError, InvalidInputError, ParseError } from "../errors.js";
 import { OUTPUT_MODES, type OutputMode } from "../parse/decode.js";
 import { parsePyJson, PyJsonParser } from "../parse/pyjson.js";
 import { checkCase, isRelevanceCategory, normalizeCategory, type CallOutcome, type CheckCaseOptions } from "./check-case.js";
-import type { Category } from "../schema/category.js";
+import { CATEGORY_NAMES, type Category } from "../schema/category.js";
 import { PyDict, pyRepr, type PyValue } from "./pyvalue.js";
 
 /**
@@ -103,6 +103,18 @@ interface DocEntry {
   raw: string;
   value: PyValue;
   hash: number;
+  /** The UTF-8 bytes of `raw`, for entries found or added by {@link DocCache.lookupBytesAt}. */
+  bytes?: Buffer;
+  bhash?: number;
+}
+
+/** {@link sampleHash} over bytes. */
+function sampleHashBytes(b: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  let h = len | 0;
+  const step = len > 32 ? (len >> 5) + 1 : 1;
+  for (let i = start; i < end; i += step) h = (Math.imul(h, 31) + b[i]!) | 0;
+  return (Math.imul(h, 31) + b[end - 1]!) | 0;
 }
 
 /**
@@ -133,6 +145,9 @@ export class DocCache {
   private orderHead = 0;
   /** Most recently used entries, checked first with one native compare each (no scan, no hash). */
   private readonly recent: DocEntry[] = [];
+  /** Entries with bytes by {@link sampleHashBytes}, and the most recently used of them. */
+  private readonly byteBuckets = new Map<number, DocEntry[]>();
+  private readonly recentBytes: DocEntry[] = [];
   hits = 0;
   misses = 0;
   /** End offset of the member {@link lookupAt} last found. */
@@ -171,7 +186,7 @@ export class DocCache {
     return undefined;
   }
 
-  private add(raw: string, value: PyValue, hash: number): void {
+  private add(raw: string, value: PyValue, hash: number): DocEntry {
     if (this.order.length - this.orderHead >= this.capacity) {
       const old = this.order[this.orderHead]!;
       this.order[this.orderHead++] = undefined as unknown as DocEntry;
@@ -182,6 +197,15 @@ export class DocCache {
       const b = this.buckets.get(old.hash)!;
       if (b.length === 1) this.buckets.delete(old.hash);
       else b.splice(b.indexOf(old), 1);
+      if (old.bhash !== undefined) {
+        const bb = this.byteBuckets.get(old.bhash)!;
+        if (bb.length === 1) this.byteBuckets.delete(old.bhash);
+        else bb.splice(bb.indexOf(old), 1);
+        const ri = this.recentBytes.indexOf(old);
+        if (ri >= 0) this.recentBytes.splice(ri, 1);
+      }
+      const ri = this.recent.indexOf(old);
+      if (ri >= 0) this.recent.splice(ri, 1);
     }
     const e: DocEntry = { raw, value, hash };
     this.order.push(e);
@@ -189,6 +213,78 @@ export class DocCache {
     if (b === undefined) this.buckets.set(hash, [e]);
     else b.push(e);
     this.remember(e);
+    return e;
+  }
+
+  /**
+   * {@link lookupAt} on UTF-8 bytes: the cached member whose bytes start at `buf[start]` (and end
+   * by `limit`), or undefined. Equal bytes decode to equal text, so an entry found by its bytes
+   * is the member; a new member is decoded, parsed and kept with its bytes (copied). `lastEnd`
+   * is set to the member's end offset in `buf`.
+   */
+  lookupBytesAt(buf: Buffer, start: number, limit: number): PyValue | undefined {
+    const r = this.recentBytes;
+    for (let i = 0; i < r.length; i++) {
+      const e = r[i]!;
+      const bytes = e.bytes!;
+      const n = bytes.length;
+      const end = start + n;
+      if (end > limit || buf[end - 1] !== bytes[n - 1] || buf[start + (n >> 1)] !== bytes[n >> 1]) continue;
+      if (buf.compare(bytes, 0, n, start, end) === 0) {
+        this.hits++;
+        this.lastEnd = end;
+        return e.value;
+      }
+    }
+    const c = buf[start];
+    if (c !== 91 && c !== 123) return undefined;
+    const end = skipContainerBytes(buf, start, limit);
+    if (end < 0) return undefined;
+    const bhash = sampleHashBytes(buf, start, end);
+    const bucket = this.byteBuckets.get(bhash);
+    if (bucket !== undefined) {
+      for (let i = 0; i < bucket.length; i++) {
+        const e = bucket[i]!;
+        const bytes = e.bytes!;
+        if (bytes.length === end - start && buf.compare(bytes, 0, bytes.length, start, end) === 0) {
+          this.hits++;
+          this.lastEnd = end;
+          this.rememberBytes(e);
+          return e.value;
+        }
+      }
+    }
+    const raw = buf.toString("utf8", start, end);
+    const hash = sampleHash(raw, 0, raw.length);
+    let e = this.find(raw, 0, raw.length, hash);
+    if (e === undefined || e.bytes !== undefined) {
+      let v: PyValue;
+      try {
+        v = parsePyJson(raw, { grammar: "json" });
+      } catch (err) {
+        if (err instanceof ParseError) return undefined;
+        throw err;
+      }
+      this.misses++;
+      e = this.add(raw, v, hash);
+    } else this.hits++;
+    e.bytes = Buffer.from(buf.subarray(start, end));
+    e.bhash = bhash;
+    const b = this.byteBuckets.get(bhash);
+    if (b === undefined) this.byteBuckets.set(bhash, [e]);
+    else b.push(e);
+    this.rememberBytes(e);
+    this.lastEnd = end;
+    return e.value;
+  }
+
+  private rememberBytes(e: DocEntry): void {
+    const r = this.recentBytes;
+    const i = r.indexOf(e);
+    if (i === 0) return;
+    if (i > 0) r.splice(i, 1);
+    r.unshift(e);
+    if (r.length > 4) r.pop();
   }
 
   get(raw: string, parse: () => PyValue): PyValue {
@@ -263,6 +359,8 @@ export class DocCache {
 
   clear(): void {
     this.buckets.clear();
+    this.byteBuckets.clear();
+    this.recentBytes.length = 0;
     this.order.length = 0;
     this.orderHead = 0;
     this.recent.length = 0;
@@ -353,6 +451,33 @@ function skipContainer(s: string, p: number): number {
         let b = q - 1;
         while (s.charCodeAt(b) === 92) b--;
         if (((q - 1 - b) & 1) === 0) break;
+        q++;
+      }
+      p = q + 1;
+      continue;
+    }
+    if (c === 91 || c === 123) depth++;
+    else if (c === 93 || c === 125) {
+      if (--depth === 0) return p + 1;
+    }
+    p++;
+  }
+  return -1;
+}
+
+/** {@link skipContainer} over UTF-8 bytes up to `limit` (a `"` byte is always a quote: no multi-byte sequence holds one). */
+function skipContainerBytes(b: Buffer, p: number, limit: number): number {
+  let depth = 0;
+  while (p < limit) {
+    const c = b[p]!;
+    if (c === 34) {
+      let q = p + 1;
+      for (;;) {
+        q = b.indexOf(34, q);
+        if (q < 0 || q >= limit) return -1;
+        let k = q - 1;
+        while (b[k] === 92) k--;
+        if (((q - 1 - k) & 1) === 0) break;
         q++;
       }
       p = q + 1;
@@ -512,6 +637,155 @@ function scanLine(s: string, cache: DocCache): CheckLine | undefined {
   for (let i = 0; i < functions.length; i++) if (!(functions[i] instanceof PyDict)) return undefined;
   if (!isRelevanceCategory(category) && !Array.isArray(possibleAnswer)) return undefined;
   return { id, category, functions, possibleAnswer, modelOutput, mode: modeV };
+}
+
+/** `s` spelled by the bytes `b[a..a+s.length)` (ASCII `s`). */
+function spellsBytes(b: Buffer, a: number, s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (b[a + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** {@link fieldOf} on bytes. */
+function fieldOfBytes(b: Buffer, a: number, e: number): number {
+  switch (e - a) {
+    case 2:
+      return spellsBytes(b, a, "id") ? F_ID : 0;
+    case 4:
+      return spellsBytes(b, a, "mode") ? F_MODE : 0;
+    case 8:
+      return spellsBytes(b, a, "category") ? F_CATEGORY : 0;
+    case 9:
+      return spellsBytes(b, a, "functions") ? F_FUNCTIONS : 0;
+    case 12:
+      return spellsBytes(b, a, "model_output") ? F_OUTPUT : 0;
+    case 15:
+      return spellsBytes(b, a, "possible_answer") ? F_ANSWER : 0;
+  }
+  return 0;
+}
+
+/** Category names and modes by length, to read them from bytes without decoding. */
+const KNOWN_BY_LENGTH = new Map<number, string[]>();
+for (const name of [...CATEGORY_NAMES, ...OUTPUT_MODES]) {
+  const list = KNOWN_BY_LENGTH.get(name.length);
+  if (list === undefined) KNOWN_BY_LENGTH.set(name.length, [name]);
+  else list.push(name);
+}
+
+/** Offset after JSON whitespace at `p` in bytes, at most `e`. */
+function skipWsBytes(b: Buffer, p: number, e: number): number {
+  while (p < e) {
+    const c = b[p];
+    if (c === 32 || c === 10 || c === 13 || c === 9) p++;
+    else break;
+  }
+  return p;
+}
+
+/** End of the string literal {@link readStringBytes} read last. */
+let bytesStrEnd = 0;
+
+/**
+ * The JSON string literal at `b[p]` (a `"`), ending by `limit`, or undefined when it is malformed
+ * or not closed. Known category names and modes are matched on the bytes; anything else is
+ * decoded and read by {@link readString}. Sets {@link bytesStrEnd}.
+ */
+function readStringBytes(b: Buffer, p: number, limit: number): string | undefined {
+  let q = p + 1;
+  for (;;) {
+    q = b.indexOf(34, q);
+    if (q < 0 || q >= limit) return undefined;
+    let k = q - 1;
+    while (b[k] === 92) k--;
+    if (((q - 1 - k) & 1) === 0) break;
+    q++;
+  }
+  bytesStrEnd = q + 1;
+  const known = KNOWN_BY_LENGTH.get(q - p - 1);
+  if (known !== undefined)
+    for (let i = 0; i < known.length; i++) if (spellsBytes(b, p + 1, known[i]!)) return known[i]!;
+  const text = b.toString("utf8", p, q + 1);
+  const v = readString(text, 0);
+  return v !== undefined && strEnd === text.length ? v : undefined;
+}
+
+/**
+ * {@link scanLine} on the UTF-8 bytes `b[a..e)`: tool docs and answers are matched in the cache by
+ * their bytes and only the short members are decoded, so the common line is never decoded whole.
+ * Undefined for anything else (the caller decodes the line and takes the string path).
+ */
+function scanLineBytes(b: Buffer, a: number, e: number, cache: DocCache): CheckLine | undefined {
+  let p = skipWsBytes(b, a, e);
+  if (b[p] !== 123) return undefined;
+  p = skipWsBytes(b, p + 1, e);
+  let seen = 0;
+  let id: string | undefined;
+  let cat: string | undefined;
+  let modeV: string | undefined;
+  let functions: PyValue | undefined;
+  let possibleAnswer: PyValue = null;
+  let modelOutput: string | undefined;
+  for (;;) {
+    if (p >= e || b[p] !== 34) return undefined;
+    const k = b.indexOf(34, p + 1);
+    if (k < 0 || k >= e) return undefined;
+    const f = fieldOfBytes(b, p + 1, k);
+    if (f === 0 || (seen & f) !== 0) return undefined;
+    seen |= f;
+    p = skipWsBytes(b, k + 1, e);
+    if (p >= e || b[p] !== 58) return undefined;
+    p = skipWsBytes(b, p + 1, e);
+    if (f === F_ANSWER && b[p] === 110 && spellsBytes(b, p, "null") && p + 4 <= e) {
+      p += 4;
+    } else if (f === F_FUNCTIONS || f === F_ANSWER) {
+      const v = cache.lookupBytesAt(b, p, e);
+      if (v === undefined) return undefined;
+      if (f === F_FUNCTIONS) functions = v;
+      else possibleAnswer = v;
+      p = cache.lastEnd;
+    } else {
+      if (p >= e || b[p] !== 34) return undefined;
+      const v = readStringBytes(b, p, e);
+      if (v === undefined) return undefined;
+      p = bytesStrEnd;
+      if (f === F_ID) id = v;
+      else if (f === F_CATEGORY) cat = v;
+      else if (f === F_MODE) modeV = v;
+      else modelOutput = v;
+    }
+    p = skipWsBytes(b, p, e);
+    const c = b[p];
+    if (p >= e) return undefined;
+    if (c === 44) {
+      p = skipWsBytes(b, p + 1, e);
+      continue;
+    }
+    if (c !== 125) return undefined;
+    p = skipWsBytes(b, p + 1, e);
+    break;
+  }
+  if (p !== e) return undefined;
+  if (id === undefined || cat === undefined || modeV === undefined || functions === undefined || modelOutput === undefined) return undefined;
+  const category = normalizeCategory(cat);
+  if (category === undefined) return undefined;
+  if (modeV !== "prompt" && modeV !== "json" && modeV !== "hermes" && modeV !== "openai") return undefined;
+  if (!Array.isArray(functions)) return undefined;
+  for (let i = 0; i < functions.length; i++) if (!(functions[i] instanceof PyDict)) return undefined;
+  if (!isRelevanceCategory(category) && !Array.isArray(possibleAnswer)) return undefined;
+  return { id, category, functions, possibleAnswer, modelOutput, mode: modeV };
+}
+
+/**
+ * {@link parseCheckLine} on the UTF-8 bytes `buf[a..e)` of one line (without its line break): the
+ * byte scan when the cache is on and the line has the common shape, else the line decoded and
+ * parsed as text. The same result or the same error either way.
+ */
+export function parseCheckLineBytes(buf: Buffer, a: number, e: number, where: { file?: string; line?: number } = {}, cache: DocCache | null = defaultDocCache): CheckLine {
+  if (cache !== null && e - a <= MAX_CHECK_LINE) {
+    const fast = scanLineBytes(buf, a, e, cache);
+    if (fast !== undefined) return fast;
+  }
+  return parseCheckLine(buf.toString("utf8", a, e), where, cache);
 }
 
 /** Score a parsed line. */

@@ -1,7 +1,7 @@
 import { AdvfcError, InvalidInputError } from "../errors.js";
 import type { Category } from "../schema/category.js";
 import type { CheckCaseOptions } from "./check-case.js";
-import { checkLine, defaultDocCache, DocCache, MAX_CHECK_LINE, parseCheckLine, type CheckVerdict } from "./check-line.js";
+import { checkLine, defaultDocCache, DocCache, MAX_CHECK_LINE, parseCheckLineBytes, type CheckVerdict } from "./check-line.js";
 
 export interface CheckStreamOptions {
   /** Name of the input in error messages (`<stdin>`, a path). */
@@ -145,11 +145,10 @@ export class CheckStream {
       this.onError?.(new InvalidInputError(`line longer than ${this.maxLineBytes} bytes (not scored)`, this.where(lineNo)).message, lineNo);
       return "";
     }
-    const text = buf.toString("utf8", a, b);
     // blank: skipped. `{` first (the normal case) is never blank.
-    if (text.charCodeAt(0) !== 123 && text.trim() === "") return "";
+    if (buf[a] !== 123 && buf.toString("utf8", a, b).trim() === "") return "";
     try {
-      const line = parseCheckLine(text, this.where(lineNo), this.cache);
+      const line = parseCheckLineBytes(buf, a, b, this.where(lineNo), this.cache);
       const verdict = checkLine(line, this.check);
       this.scored++;
       this.onScored?.(line.category, verdict);
