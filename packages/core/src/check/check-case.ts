@@ -1,5 +1,6 @@
 import { CheckerCrashError, InvalidInputError, ParseError } from "../errors.js";
-import { asCallList, decodeOutput, TextResponseError, type DecodeOptions, type OutputMode } from "../parse/decode.js";
+import { asCallList, decodeForCheck, TextResponseError, type DecodeOptions, type OutputMode } from "../parse/decode.js";
+import { SURE_FAILURE, takeDeferredFailure } from "../parse/python.js";
 import { astChecker, type AstCheckOptions, type AstCheckResult, type CheckLanguage } from "./ast-checker.js";
 import type { PyValue } from "./pyvalue.js";
 import { categoryLanguage, tryV4Category } from "../schema/category.js";
@@ -72,6 +73,28 @@ class CheckedCase implements CheckCaseResult {
   }
 }
 
+/** A failed decode: `errors` (which reads a possibly deferred parse error's message) built only when asked for. */
+class FailedDecode implements CheckCaseResult {
+  private built: string[] | undefined;
+  constructor(
+    readonly valid: boolean,
+    readonly errorType: string | null,
+    readonly outcome: CallOutcome,
+    private readonly make: () => string[],
+  ) {}
+  get errors(): string[] {
+    return (this.built ??= this.make());
+  }
+  toJSON(): CheckCaseResult {
+    return { valid: this.valid, errorType: this.errorType, errors: this.errors, outcome: this.outcome };
+  }
+}
+
+/** The message of a decode error, worked out when called (the real one for a deferred failure). */
+function messageOf(error: ParseError, deferred: (() => ParseError) | undefined): () => string {
+  return deferred === undefined ? () => error.message : () => deferred().message;
+}
+
 /**
  * Score one model output exactly as BFCL does: decode with the mode's decoder, then the AST
  * checker (or, for relevance/irrelevance, whether a call decoded).
@@ -85,14 +108,17 @@ export function checkCase(input: CheckCaseInput, options: CheckCaseOptions = {})
 
   let decoded: PyValue | undefined;
   let dropped = false;
+  /** The decode error, or (a sure failure whose details were deferred) how to get it. */
   let decodeError: ParseError | undefined;
+  let deferredError: (() => ParseError) | undefined;
   try {
-    const d = decodeOutput(input.modelOutput, input.mode, language, options);
+    const d = decodeForCheck(input.modelOutput, input.mode, language, options);
     decoded = d.value;
     dropped = d.dropped;
   } catch (e) {
     if (!(e instanceof ParseError)) throw e;
     decodeError = e;
+    if (e === SURE_FAILURE) deferredError = takeDeferredFailure();
   }
 
   const calls = decoded === undefined ? undefined : asCallList(decoded);
@@ -107,6 +133,12 @@ export function checkCase(input: CheckCaseInput, options: CheckCaseOptions = {})
     const containsCall = calls !== undefined && calls.length > 0;
     const irrelevance = category.includes("irrelevance");
     const valid = irrelevance ? !containsCall : containsCall;
+    if (decodeError !== undefined) {
+      const message = messageOf(decodeError, deferredError);
+      return new FailedDecode(valid, valid ? null : irrelevance ? "irrelevance_error:decoder_success" : "relevance_error:decoder_failed", outcome, () =>
+        valid ? [] : irrelevance ? ["Valid syntax. Successfully decode AST when it should not."] : [`Invalid syntax. Failed to decode AST when it should have. ${message()}`],
+      );
+    }
     return {
       valid,
       errorType: valid ? null : irrelevance ? "irrelevance_error:decoder_success" : "relevance_error:decoder_failed",
@@ -114,14 +146,16 @@ export function checkCase(input: CheckCaseInput, options: CheckCaseOptions = {})
         ? []
         : irrelevance
           ? ["Valid syntax. Successfully decode AST when it should not."]
-          : [`Invalid syntax. Failed to decode AST when it should have.${decodeError ? ` ${decodeError.message}` : ""}`],
+          : ["Invalid syntax. Failed to decode AST when it should have."],
       outcome,
       ...(decoded !== undefined ? { decoded } : {}),
     };
   }
 
-  if (decodeError !== undefined)
-    return { valid: false, errorType: "ast_decoder:decoder_failed", errors: [`Invalid syntax. Failed to decode AST. ${decodeError.message}`], outcome };
+  if (decodeError !== undefined) {
+    const message = messageOf(decodeError, deferredError);
+    return new FailedDecode(false, "ast_decoder:decoder_failed", outcome, () => [`Invalid syntax. Failed to decode AST. ${message()}`]);
+  }
   if (calls === undefined)
     return {
       valid: false,

@@ -29,6 +29,12 @@ export interface DecodeOptions {
   stripThink?: boolean;
   /** Maximum raw output length in UTF-16 code units. @default 1_048_576 */
   maxLength?: number;
+  /**
+   * Where a cheap scan proves a Python prompt-mode output does not decode, throw the shared
+   * `SURE_FAILURE` error at once; `takeDeferredFailure()` then gives the real error on demand.
+   * For scorers that need the verdict now and the message rarely. @default false @internal
+   */
+  deferErrors?: boolean;
 }
 
 export interface Decoded {
@@ -67,6 +73,15 @@ function stripThinkBlock(s: string): string {
  * where BFCL's decoder raises (BFCL's `ast_decoder:decoder_failed`).
  */
 export function decodeOutput(raw: PyValue, mode: OutputMode, language: SyntaxLanguage, options: DecodeOptions = {}): Decoded {
+  return decodeWith(raw, mode, language, options, options.deferErrors === true);
+}
+
+/** {@link decodeOutput} for scorers: errors deferred unless `options.deferErrors` is false. @internal */
+export function decodeForCheck(raw: PyValue, mode: OutputMode, language: SyntaxLanguage, options: DecodeOptions): Decoded {
+  return decodeWith(raw, mode, language, options, options.deferErrors !== false);
+}
+
+function decodeWith(raw: PyValue, mode: OutputMode, language: SyntaxLanguage, options: DecodeOptions, deferErrors: boolean): Decoded {
   const maxLength = options.maxLength ?? DEFAULT_MAX;
   if (typeof raw === "string") {
     if (raw.length > maxLength) throw new LimitError(`model output of ${raw.length} characters exceeds the limit of ${maxLength}`, 0, mode);
@@ -75,7 +90,7 @@ export function decodeOutput(raw: PyValue, mode: OutputMode, language: SyntaxLan
   switch (mode) {
     case "prompt":
     case "json":
-      return decodePromptMode(raw, mode, language, maxLength);
+      return decodePromptMode(raw, mode, language, maxLength, deferErrors);
     case "hermes":
       return decodeHermes(raw);
     case "openai":
@@ -84,7 +99,7 @@ export function decodeOutput(raw: PyValue, mode: OutputMode, language: SyntaxLan
 }
 
 /** BFCL `default_decode_ast_prompting` + `ast_parse`. */
-function decodePromptMode(raw: PyValue, mode: "prompt" | "json", language: SyntaxLanguage, maxLength: number): Decoded {
+function decodePromptMode(raw: PyValue, mode: "prompt" | "json", language: SyntaxLanguage, maxLength: number, deferErrors: boolean): Decoded {
   if (typeof raw !== "string") throw new ParseError("prompt-mode output must be a string", 0, mode);
   let s = pyStripChars(raw, "`\n ");
   if (!s.startsWith("[")) s = "[" + s;
@@ -92,7 +107,7 @@ function decodePromptMode(raw: PyValue, mode: "prompt" | "json", language: Synta
   if (mode === "json") return decodeJsonFormat(s);
   switch (language) {
     case "python":
-      return { value: decodePythonCalls(s, { maxLength: maxLength + 2 }), dropped: false };
+      return { value: decodePythonCalls(s, { maxLength: maxLength + 2, deferErrors }), dropped: false };
     case "java":
       return { value: parseJavaFunctionCall(s.slice(1, -1)), dropped: false };
     case "javascript":

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { buildCheckWorkload } from "../check/workload.js";
 import { pyRepr, type PyValue } from "../check/pyvalue.js";
 import { decodePythonCallsFull } from "./python.js";
-import { fastPythonCalls } from "./python-fast.js";
+import { fastPythonCalls, fastSawBareName, pythonSurelyFails } from "./python-fast.js";
 import { pyStripChars } from "./text.js";
 
 const DATA = fileURLToPath(new URL("../../../../../shared/data/bfcl/v4", import.meta.url));
@@ -126,5 +126,61 @@ describe("fast Python call reader agrees with the full decoder", () => {
       if (agree(s)) answered++;
     }), { numRuns: 20_000 });
     expect(answered).toBeGreaterThan(500);
+  });
+});
+
+/** Where the bracket scan says the input surely fails, the full decoder must fail. Returns whether it said so. */
+function surelyFailsSound(source: string): boolean {
+  const bare = fastPythonCalls(source) === undefined && fastSawBareName;
+  if (!bare && !pythonSurelyFails(source)) return false;
+  const slow = full(source);
+  if (!("error" in slow)) throw new Error(`pythonSurelyFails(${JSON.stringify(source)}) but the full decoder decodes it`);
+  expect(slow.error, JSON.stringify(source)).toMatch(/^(ParseError|LimitError)/);
+  return true;
+}
+
+describe("pythonSurelyFails is sound: the full decoder fails wherever it answers true", () => {
+  it.skipIf(!existsSync(DATA))("on every Python prompt-mode output of the bench workload, catching the truncated ones", () => {
+    let truncated = 0;
+    let caught = 0;
+    for (const line of buildCheckWorkload(DATA)) {
+      if (line.mode !== "prompt") continue;
+      const doc = JSON.parse(line.text) as { category: string; model_output: string };
+      if (doc.category.includes("java")) continue;
+      const yes = surelyFailsSound(promptSource(doc.model_output));
+      if (line.variant === "truncated") {
+        truncated++;
+        if (yes) caught++;
+      } else if (line.variant === "correct") expect(yes, doc.model_output).toBe(false);
+    }
+    expect(truncated).toBeGreaterThan(2000);
+    expect(caught).toBeGreaterThan(truncated * 0.95);
+  }, 120_000);
+
+  it("on hand-picked cases", () => {
+    const yes = ["[f(a=1,]", "[f(a=1]", "[f(a=[1)]", "[f(a=1))]", "[f(a='x]", "[f(a=\"x\n\")]", "[f(a={'k': 1)]", "[f(a=1) # ) \n", "]", "[f(a='x'", "[)]", "[math.factorial]", "[a]", "[f(a=1), math.fact]", "[a, f(x=1)]", "[match.case]", "[a][0]", "[f(a=1), g.h, é]"];
+    for (const s of yes) expect(surelyFailsSound(s), s).toBe(true);
+    // valid, or not placed with certainty: the full path decides
+    const no = ["[f(a=1)]", "[f(a=')')]", "[f(a=\"]\")]", "[f(a=1) # ]\n]", "[f(a=r'x]", "[f(a='''x]", "[f(a='x\\]", "[f(a=1) \\\n]", "[f(a=b'x]", "[f(a=x'y]", "[a . b(x=1)]", "[a\n(x=1)]", "[f(x=[a, b])]", "[a for a in b]", "[a if b else f(x=1)]", "[None]", "[é]"];
+    for (const s of no) expect(fastPythonCalls(s) === undefined && fastSawBareName, s).toBe(false);
+    for (const s of no) expect(pythonSurelyFails(s), s).toBe(false);
+  });
+
+  it("on random token soups and truncations", () => {
+    const tok = fc.constantFrom(
+      "f", "g.h", "a", "x", "True", "None", "lambda", "é", "r", "b", "f",
+      "(", ")", "[", "]", "{", "}", ":", ",", "=", "-", "*", ".", " ", "\n", "\t", "\r", "#", "\\",
+      "0", "1", "1.5", "'a'", "\"b\"", "''", "'''", "\"\"\"", "'", "\"", "'x\\'", "'é'", "'a\nb'", "r'x'", "b'", "f'{", "'#'", "'('",
+    );
+    const soup = fc.array(tok, { maxLength: 24 }).map((ts) => "[" + ts.join("") + "]");
+    const truncated = fc.tuple(fc.array(tok, { maxLength: 30 }), fc.nat()).map(([ts, k]) => {
+      const s = "[f(" + ts.join("") + ")]";
+      return s.slice(0, k % (s.length + 1)) + "]";
+    });
+    let yes = 0;
+    fc.assert(fc.property(fc.oneof(soup, truncated), (s) => {
+      if (surelyFailsSound(s)) yes++;
+    }), { numRuns: 20_000 });
+    expect(yes).toBeGreaterThan(2000);
   });
 });

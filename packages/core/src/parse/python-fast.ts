@@ -207,6 +207,13 @@ function value(depth: number): PyValue {
   return bail(null);
 }
 
+/**
+ * Set by {@link fastPythonCalls} when it gave up on a top-level element that is a bare dotted
+ * name (`[f(a=1), math.fact]`, as a truncated output leaves it): such a list is no list of calls
+ * whatever follows, so the full decoder surely fails.
+ */
+export let fastSawBareName = false;
+
 /** One call at `p`: dotted name, `(`, keyword arguments, `)`. */
 function call(): PyDict {
   let fn = name();
@@ -218,7 +225,11 @@ function call(): PyDict {
     fn += "." + part;
   }
   ws();
-  if (s.charCodeAt(p) !== 40) return bail(EMPTY);
+  if (s.charCodeAt(p) !== 40) {
+    const c = s.charCodeAt(p);
+    if (c === 44 || c === 93) fastSawBareName = true;
+    return bail(EMPTY);
+  }
   p++;
   ws();
   const args = new PyDict();
@@ -253,6 +264,7 @@ function call(): PyDict {
  * the subset this reader knows, else undefined.
  */
 export function fastPythonCalls(src: string): PyValue[] | undefined {
+  fastSawBareName = false;
   if (src.charCodeAt(0) !== 91) return undefined;
   s = src;
   p = 1;
@@ -277,3 +289,49 @@ export function fastPythonCalls(src: string): PyValue[] | undefined {
   s = "";
   return p + 1 === src.length ? out : undefined;
 }
+
+/**
+ * True when `src` (cleaned as {@link decodePythonCalls} cleans it) is certainly not a Python
+ * expression, found from its brackets alone: a closing bracket with no opening one or of another
+ * kind, a bracket never closed, or a one-line string literal that runs into a line break or the
+ * end. CPython's tokenizer refuses all of these whatever the grammar around them, and no valid
+ * expression has unbalanced brackets. The scan knows plain `'…'` / `"…"` literals and `#`
+ * comments; on anything it cannot place with certainty (a string prefix, a triple quote, a
+ * backslash) it answers false, and the caller takes the full path. python-fast.test.ts checks
+ * that the full decoder fails on every input this answers true for.
+ */
+export function pythonSurelyFails(src: string): boolean {
+  const stack: number[] = [];
+  const n = src.length;
+  for (let i = 0; i < n; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      stack.push(c);
+    } else if (c === 41 || c === 93 || c === 125) {
+      const open = stack.pop();
+      if (open === undefined) return true;
+      if ((c === 41 && open !== 40) || (c === 93 && open !== 91) || (c === 125 && open !== 123)) return true;
+    } else if (c === 39 || c === 34) {
+      // a prefix (`r'`, `b"`, `f'`…) or anything name-like right before: not placed here
+      const b = i > 0 ? src.charCodeAt(i - 1) : 32;
+      if (isIdContinue(b) || b > 0x7f) return false;
+      if (src.charCodeAt(i + 1) === c && src.charCodeAt(i + 2) === c) return false;
+      let j = i + 1;
+      for (;;) {
+        if (j >= n) return true;
+        const d = src.charCodeAt(j);
+        if (d === c) break;
+        if (d === 92) return false;
+        if (d === 10 || d === 13) return true;
+        j++;
+      }
+      i = j;
+    } else if (c === 35) {
+      while (i < n && src.charCodeAt(i) !== 10 && src.charCodeAt(i) !== 13) i++;
+    } else if (c === 92) {
+      return false;
+    }
+  }
+  return stack.length > 0;
+}
+

@@ -11,7 +11,7 @@ import {
   type PyValue,
 } from "../check/pyvalue.js";
 import { parsePythonExpression, type PyNode, type PythonParseOptions } from "./python-ast.js";
-import { fastPythonCalls } from "./python-fast.js";
+import { fastPythonCalls, fastSawBareName, pythonSurelyFails } from "./python-fast.js";
 import { pyStripWhitespace } from "./text.js";
 
 const GRAMMAR = "python";
@@ -23,7 +23,7 @@ const GRAMMAR = "python";
  *
  * Returns BFCL's decoded form: a list of `{function_name: {param: value}}` dicts.
  */
-export function decodePythonCalls(input: string, options: PythonParseOptions = {}): PyValue[] {
+export function decodePythonCalls(input: string, options: PythonParseOptions & { deferErrors?: boolean } = {}): PyValue[] {
   let cleaned = pyStripWhitespace(input);
   let a = 0;
   let b = cleaned.length;
@@ -34,8 +34,42 @@ export function decodePythonCalls(input: string, options: PythonParseOptions = {
   if (cleaned.length <= (options.maxLength ?? 1_048_576) && (options.maxDepth === undefined || options.maxDepth >= 1000)) {
     const fast = fastPythonCalls(cleaned);
     if (fast !== undefined) return fast;
+    // a sure failure (unbalanced brackets, a broken string): the error's details only when asked for
+    if (options.deferErrors && (fastSawBareName || pythonSurelyFails(cleaned))) {
+      deferredSource = cleaned;
+      deferredOptions = options;
+      throw SURE_FAILURE;
+    }
   }
   return decodeCleaned(cleaned, options);
+}
+
+/**
+ * What {@link decodePythonCalls} with `deferErrors` throws when a bracket scan proves the input
+ * does not decode: one shared error, no message worked out. {@link takeDeferredFailure}, called
+ * at once by the catcher, returns a function that gives the real error. @internal
+ */
+export const SURE_FAILURE = new ParseError("the output does not decode (details deferred)", 0, GRAMMAR);
+let deferredSource = "";
+let deferredOptions: PythonParseOptions = {};
+
+/** The real error behind the {@link SURE_FAILURE} just thrown, worked out when called. @internal */
+export function takeDeferredFailure(): () => ParseError {
+  const src = deferredSource;
+  const options = deferredOptions;
+  deferredSource = "";
+  deferredOptions = {};
+  let real: ParseError | undefined;
+  return () => {
+    if (real !== undefined) return real;
+    try {
+      decodeCleaned(src, options);
+    } catch (e) {
+      if (e instanceof ParseError) return (real = e);
+      throw e;
+    }
+    throw new Error(`internal error: pythonSurelyFails accepted decodable input ${JSON.stringify(src.slice(0, 200))}`);
+  };
 }
 
 /** {@link decodePythonCalls} without its fast path (the differential tests' reference). @internal */
