@@ -687,26 +687,39 @@ let bytesStrEnd = 0;
 
 /**
  * The JSON string literal at `b[p]` (a `"`), ending by `limit`, or undefined when it is malformed
- * or not closed. Known category names and modes are matched on the bytes; anything else is
- * decoded and read by {@link readString}. Sets {@link bytesStrEnd}.
+ * or not closed (the string path then reports it). Known category names and modes are matched on
+ * the bytes. Sets {@link bytesStrEnd}.
  */
 function readStringBytes(b: Buffer, p: number, limit: number): string | undefined {
+  // one pass to the closing quote: a backslash escapes the next byte; note escapes and raw
+  // control bytes (which JSON refuses)
   let q = p + 1;
+  let escaped = false;
   for (;;) {
-    q = b.indexOf(34, q);
-    if (q < 0 || q >= limit) return undefined;
-    let k = q - 1;
-    while (b[k] === 92) k--;
-    if (((q - 1 - k) & 1) === 0) break;
+    if (q >= limit) return undefined;
+    const c = b[q]!;
+    if (c === 34) break;
+    if (c === 92) {
+      escaped = true;
+      q += 2;
+      continue;
+    }
+    if (c < 32) return undefined;
     q++;
   }
   bytesStrEnd = q + 1;
-  const known = KNOWN_BY_LENGTH.get(q - p - 1);
-  if (known !== undefined)
-    for (let i = 0; i < known.length; i++) if (spellsBytes(b, p + 1, known[i]!)) return known[i]!;
-  const text = b.toString("utf8", p, q + 1);
-  const v = readString(text, 0);
-  return v !== undefined && strEnd === text.length ? v : undefined;
+  if (!escaped) {
+    const known = KNOWN_BY_LENGTH.get(q - p - 1);
+    if (known !== undefined)
+      for (let i = 0; i < known.length; i++) if (spellsBytes(b, p + 1, known[i]!)) return known[i]!;
+    return b.toString("utf8", p + 1, q);
+  }
+  // the engine unescapes and validates the literal (JSON's escapes are Python's)
+  try {
+    return JSON.parse(b.toString("utf8", p, q + 1)) as string;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -20,7 +20,15 @@ export interface CheckStreamOptions {
 
 /** One verdict as a JSON line: the text of `JSON.stringify(verdict) + "\n"`, built without the generic serialiser. */
 export function verdictJsonLine(v: CheckVerdict): string {
-  return `{"id":${JSON.stringify(v.id)},"valid":${v.valid},"error_type":${v.error_type === null ? "null" : JSON.stringify(v.error_type)},"outcome":"${v.outcome}"}\n`;
+  return `{"id":${jsonString(v.id)},"valid":${v.valid},"error_type":${v.error_type === null ? "null" : jsonString(v.error_type)},"outcome":"${v.outcome}"}\n`;
+}
+
+/** Characters `JSON.stringify` escapes in a string (a lone surrogate among them). */
+const NEEDS_ESCAPE = /["\\\x00-\x1f\ud800-\udfff]/;
+
+/** `JSON.stringify(s)`, without the call for the common string that needs no escape. */
+function jsonString(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
 const LF = 10;
