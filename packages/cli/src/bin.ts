@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { runCheck } from "./commands/check.js";
 import { runConvert } from "./commands/convert.js";
 import { runBench } from "./commands/bench.js";
@@ -32,7 +33,8 @@ Commands:
 Run "advfc <command> --help" for a command's options.
 
 Options:
-  -h, --help  show this help
+  -h, --help     show this help
+  -V, --version  print advfc's version
 `;
 
 const COMMANDS: Record<string, (argv: string[], io: CommandIo) => Promise<number>> = {
@@ -54,6 +56,11 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "-h" || command === "--help" || command === "help") {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (command === "-V" || command === "--version") {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    process.stdout.write(`advfc ${pkg.version} (node ${process.versions.node})\n`);
     return 0;
   }
   const run = COMMANDS[command];

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -17,6 +17,17 @@ describe("advfc --help", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("advfc");
     expect(result.stdout).toMatch(/^Usage: advfc/);
+  });
+});
+
+describe("advfc --version", () => {
+  it("prints the package version", () => {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) {
+      const result = spawnSync(process.execPath, [bin, flag], { encoding: "utf8" });
+      expect(result.status).toBe(0);
+      expect(result.stdout).toBe(`advfc ${pkg.version} (node ${process.versions.node})\n`);
+    }
   });
 });
 
