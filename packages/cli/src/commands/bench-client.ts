@@ -1,12 +1,10 @@
-import { fork, type ChildProcess } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Agent, request as httpRequest } from "node:http";
 import { OpenAIChatModel, toOpenAITools, type ChatRequest } from "@advfc/core";
-import type { OpenAIServer, ScriptedReply } from "@advfc/core/testing";
 import type { CommandIo } from "../io.js";
 import { markdownTable } from "../table.js";
+import { startBenchServer, type BenchServer } from "./bench-server.js";
 
 export const BENCH_CLIENT_HELP = `Usage: advfc bench client [options]
 
@@ -74,10 +72,8 @@ export interface ClientBenchRow {
   target_met: boolean | null;
 }
 
-const SERVE_ENV = "ADVFC_BENCH_CLIENT_SERVE_LATENCY_MS";
 
 /** The fixed answer: one tool call, as an FC model would reply. */
-const REPLY: ScriptedReply = { toolCalls: [{ name: "get_current_weather", arguments: { location: "Paris, France", unit: "celsius" } }] };
 
 /** A BFCL-like request: a system prompt, a user query and one tool. */
 const TOOLS = [
@@ -94,78 +90,6 @@ function benchRequest(i: number): ChatRequest {
       { role: "user", content: `What's the weather like in Paris right now? (request ${i})` },
     ],
     tools: TOOLS,
-  };
-}
-
-interface ServerHandle {
-  url: string;
-  mode: "child" | "inproc";
-  /** Server CPU time so far (µs) and its max in flight since the last call. */
-  sample(): Promise<{ cpuUs: number | null; maxInFlight: number }>;
-  close(): Promise<void>;
-}
-
-// In child mode this very module is forked with SERVE_ENV set: it serves, reports its URL over
-// IPC and answers "sample" messages until the parent disconnects.
-if (process.env[SERVE_ENV] !== undefined && process.send !== undefined && process.argv[1] === fileURLToPath(import.meta.url)) {
-  void serveInChild(Number(process.env[SERVE_ENV]));
-}
-
-/** Test support is loaded only when a benchmark runs, not at every CLI start. */
-async function loadServer(): Promise<typeof import("@advfc/core/testing").startOpenAIServer> {
-  return (await import("@advfc/core/testing")).startOpenAIServer;
-}
-
-async function serveInChild(latencyMs: number): Promise<void> {
-  const startOpenAIServer = await loadServer();
-  const server = await startOpenAIServer({ latencyMs, respond: () => REPLY, record: false });
-  process.on("message", (m: unknown) => {
-    if (m === "sample") {
-      const c = process.cpuUsage();
-      process.send!({ cpuUs: c.user + c.system, maxInFlight: server.maxInFlight });
-      server.maxInFlight = server.inFlight;
-    }
-  });
-  process.on("disconnect", () => void server.close().then(() => process.exit(0)));
-  process.send!({ url: server.url });
-}
-
-async function startServer(mode: "child" | "inproc", latencyMs: number): Promise<ServerHandle> {
-  if (mode === "inproc") {
-    const startOpenAIServer = await loadServer();
-    const s: OpenAIServer = await startOpenAIServer({ latencyMs, respond: () => REPLY, record: false });
-    return {
-      url: s.url,
-      mode,
-      sample: async () => {
-        const m = s.maxInFlight;
-        s.maxInFlight = s.inFlight;
-        return { cpuUs: null, maxInFlight: m };
-      },
-      close: () => s.close(),
-    };
-  }
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [SERVE_ENV]: String(latencyMs) }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`the server process exited (code ${code}) before it listened`)));
-    child.once("message", (m: unknown) => resolve((m as { url: string }).url));
-  });
-  child.removeAllListeners("exit");
-  return {
-    url,
-    mode,
-    sample: () =>
-      new Promise((resolve) => {
-        child.once("message", (m: unknown) => resolve(m as { cpuUs: number; maxInFlight: number }));
-        child.send("sample");
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.disconnect();
-      }),
   };
 }
 
@@ -248,7 +172,7 @@ function bareDriver(url: string, concurrency: number): Driver {
   return { name: "node:http bare loop", fire, retries: () => 0, close: async () => agent.destroy() };
 }
 
-async function runLevel(server: ServerHandle, make: (url: string, c: number) => Driver, concurrency: number, requests: number, latencyMs: number, runs: number): Promise<ClientBenchRow> {
+async function runLevel(server: BenchServer, make: (url: string, c: number) => Driver, concurrency: number, requests: number, latencyMs: number, runs: number): Promise<ClientBenchRow> {
   const driver = make(server.url, concurrency);
   try {
     await Promise.all(Array.from({ length: Math.min(concurrency, requests) }, (_, i) => driver.fire(i)));
@@ -261,7 +185,7 @@ async function runLevel(server: ServerHandle, make: (url: string, c: number) => 
   }
 }
 
-async function timedRun(driver: Driver, server: ServerHandle, concurrency: number, requests: number, latencyMs: number): Promise<ClientBenchRow> {
+async function timedRun(driver: Driver, server: BenchServer, concurrency: number, requests: number, latencyMs: number): Promise<ClientBenchRow> {
   const retries0 = driver.retries();
   const s0 = await server.sample();
   const latencies = new Float64Array(requests);
@@ -393,7 +317,7 @@ export async function runBenchClient(argv: string[], io: CommandIo): Promise<num
   }
   const baseline = !values["no-baseline"];
   const load = loadavg()[0]!;
-  const server = await startServer(mode, latencyMs);
+  const server = await startBenchServer(mode, "client", latencyMs);
   const rows: ClientBenchRow[] = [];
   try {
     if (warmup > 0) {

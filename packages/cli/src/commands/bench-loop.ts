@@ -1,8 +1,6 @@
-import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
   createBackends,
@@ -24,6 +22,7 @@ import { HashEmbedder } from "@advfc/native-embed";
 import { examplesDir } from "./demo.js";
 import type { CommandIo } from "../io.js";
 import { markdownTable } from "../table.js";
+import { startBenchServer } from "./bench-server.js";
 
 export const BENCH_LOOP_HELP = `Usage: advfc bench loop [options]
 
@@ -44,63 +43,6 @@ Options:
   --format text|json (default text)
   -h, --help         show this help
 `;
-
-const SERVE_ENV = "ADVFC_BENCH_LOOP_SERVE";
-
-/** The scripted models: query → a rewrite, judge stage 1 → the tool, stage 2 → valid, FC → right or wrong by hash. */
-function respond(req: { n: number; body: any }) {
-  const msgs = (req.body?.messages ?? []) as Array<{ role: string; content: string }>;
-  const system = msgs[0]?.role === "system" ? msgs[0].content : "";
-  const last = [...msgs].reverse().find((m) => m.role === "user")?.content ?? "";
-  const city = /in ([A-Z][a-z]+)/.exec(last)?.[1] ?? "Paris";
-  if (system.startsWith("You rewrite user requests")) {
-    const original = /## The user's last message \(rewrite this\)\n(.*)/.exec(last)?.[1] ?? last;
-    const words = ["honestly", "quickly", "today", "for my trip", "if you can", "by tonight", "please", "thanks"];
-    return { content: `${words[req.n % words.length]}: ${original} (${req.n % 1000})` };
-  }
-  if (system.startsWith("You check rewritten")) return { content: '{"keeps_key_fields": true, "user_perspective": true, "reason": "ok"}' };
-  if (Array.isArray(req.body?.tools)) return { toolCalls: [{ name: "get_weather", arguments: { city } }] };
-  return { content: req.n % 3 === 0 ? `[get_weather(city='Atlantis')]` : `[get_weather(city='${city}')]` };
-}
-
-async function serveChild(latencyMs: number): Promise<void> {
-  const { startOpenAIServer } = await import("@advfc/core/testing");
-  const server = await startOpenAIServer({ latencyMs, respond, record: false });
-  process.send!({ url: server.url });
-  process.on("message", (m: { type: string }) => {
-    if (m.type === "stats") process.send!({ received: server.received, maxInFlight: server.maxInFlight, cpu: process.cpuUsage() });
-    if (m.type === "close") void server.close().then(() => process.exit(0));
-  });
-}
-
-if (process.env[SERVE_ENV] !== undefined && process.send) void serveChild(Number(process.env[SERVE_ENV]));
-
-interface ChildServer {
-  url: string;
-  stats(): Promise<{ received: number; maxInFlight: number }>;
-  close(): Promise<void>;
-}
-
-async function startChildServer(latencyMs: number): Promise<ChildServer> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [SERVE_ENV]: String(latencyMs) }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("message", (m: { url: string }) => resolve(m.url));
-    child.once("exit", (code) => reject(new Error(`scripted server exited with ${code}`)));
-  });
-  return {
-    url,
-    stats: () =>
-      new Promise((resolve) => {
-        child.once("message", (m: { received: number; maxInFlight: number }) => resolve(m));
-        child.send({ type: "stats" });
-      }),
-    close: () =>
-      new Promise((resolve) => {
-        child.once("exit", () => resolve());
-        child.send({ type: "close" });
-      }),
-  };
-}
 
 interface Measurement {
   backend: string;
@@ -222,7 +164,7 @@ export async function runBenchLoop(argv: string[], io: CommandIo): Promise<numbe
 
   // OpenAI roles against the scripted server in a child process.
   io.stderr.write(`openai roles vs scripted server (${latency} ms latency, concurrency ${concurrency}) ...\n`);
-  const server = await startChildServer(latency);
+  const server = await startBenchServer("child", "loop", latency);
   const model = (name: string) => new OpenAIChatModel({ baseUrls: [server.url], model: name, maxConcurrency: concurrency, maxRetries: 2 });
   const models = [model("query"), model("judge"), model("fc")];
   try {
@@ -235,7 +177,7 @@ export async function runBenchLoop(argv: string[], io: CommandIo): Promise<numbe
     // warm-up (connections, JIT), not measured
     await measure("warmup", benchConfig(1, B, R, concurrency), roles, wseeds);
     const m = await measure(`openai (scripted, ${latency} ms)`, config, roles, wseeds);
-    const after = await server.stats();
+    const after = await server.sample();
     m.boundRolloutsPerSec = latency > 0 ? concurrency / (latency / 1000) / m.callsPerRollout! : Infinity;
     m.maxInFlight = after.maxInFlight;
     results.push(m);
