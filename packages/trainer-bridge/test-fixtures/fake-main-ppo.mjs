@@ -15,6 +15,15 @@
 //                            rows of the train parquet × actor_rollout_ref.rollout.n responses,
 //                            each the prompt's "rewrite this" message with FAKE_VERL_PREFIX
 //                            before it; the step's critic/score/mean is the batch's mean score.
+//   FAKE_VERL_EXIT_AT_STEP   "N": crash — exit with code 1 right after step N (its POST, metrics
+//                            line and checkpoint, if one is due), as a verl job that dies mid-run
+//   FAKE_VERL_EXIT_IF_DIR    only crash (FAKE_VERL_EXIT_AT_STEP) when trainer.default_local_dir
+//                            contains this string, e.g. "iter-1/" to crash one iteration's job only
+//   FAKE_VERL_INVOCATIONS    a file: one JSON line per start, {"pid", "dir", "model"} (dir =
+//                            trainer.default_local_dir, model = actor_rollout_ref.model.path), so
+//                            tests can count which jobs were (re)started
+// Unlike verl (trainer.resume_mode=auto), it always starts from step 1, whatever checkpoints the
+// folder already holds.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -46,10 +55,14 @@ if (!logPath) {
   process.stderr.write("fake-main-ppo: VERL_FILE_LOGGER_PATH is not set\n");
   process.exit(2);
 }
+if (process.env.FAKE_VERL_INVOCATIONS) {
+  appendFileSync(process.env.FAKE_VERL_INVOCATIONS, `${JSON.stringify({ pid: process.pid, dir: overrides["trainer.default_local_dir"], model: overrides["actor_rollout_ref.model.path"] })}\n`);
+}
 const rewards = (process.env.FAKE_VERL_REWARDS ?? "0.1,0.2,0.3").split(",").map(Number);
 const pace = Number(process.env.FAKE_VERL_PACE_MS ?? 20);
 const saveFreq = Number(overrides["trainer.save_freq"] ?? -1);
 const ckptDir = overrides["trainer.default_local_dir"];
+const exitAt = process.env.FAKE_VERL_EXIT_AT_STEP !== undefined && ckptDir.includes(process.env.FAKE_VERL_EXIT_IF_DIR ?? "") ? Number(process.env.FAKE_VERL_EXIT_AT_STEP) : undefined;
 
 if (process.env.FAKE_VERL_IGNORE_SIGTERM === "1") process.on("SIGTERM", () => process.stdout.write("fake-main-ppo: ignoring SIGTERM\n"));
 else process.on("SIGTERM", () => process.exit(143));
@@ -97,6 +110,10 @@ const tick = async () => {
   appendFileSync(logPath, `${JSON.stringify({ step, data: { "critic/score/mean": mean, "actor/pg_loss": 0.01 * step } })}\n`);
   process.stdout.write(`step:${step} critic/score/mean:${mean}\n`);
   if (saveFreq > 0 && step % saveFreq === 0) checkpoint(step);
+  if (step === exitAt) {
+    process.stderr.write(`fake-main-ppo: crashing after step ${step} (FAKE_VERL_EXIT_AT_STEP)\n`);
+    process.exit(1);
+  }
   if (step < rewards.length) setTimeout(() => tick().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); }), pace);
   else {
     checkpoint(step);

@@ -3,7 +3,8 @@
 // `<model dir> … --port P [--host H] [--served-model-name NAME]` serves the scripted
 // OpenAI-compatible server of @advfc/core/testing (built: packages/core/dist) on that port,
 // lists NAME (default: the model dir) in GET /v1/models, and exits on SIGTERM. Every chat
-// request is appended to $FAKE_VLLM_LOG (JSON Lines: the served name and the request body).
+// request is appended to $FAKE_VLLM_LOG (JSON Lines: the served name and the request body), and
+// every start to $FAKE_VLLM_STARTS if set (JSON Lines: {"pid", "dir", "model", "port"}).
 import { appendFileSync } from "node:fs";
 import { startOpenAIServer } from "@advfc/core/testing";
 
@@ -28,5 +29,6 @@ const server = await startOpenAIServer({
     return { content: "[]" };
   },
 });
+if (process.env.FAKE_VLLM_STARTS) appendFileSync(process.env.FAKE_VLLM_STARTS, `${JSON.stringify({ pid: process.pid, dir, model, port })}\n`);
 process.stdout.write(`fake-vllm-serve: ${dir} as ${model} at ${server.url}\n`);
 process.on("SIGTERM", () => void server.close().then(() => process.exit(0)));

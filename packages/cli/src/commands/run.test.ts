@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { EventEmitter } from "node:events";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PassThrough } from "node:stream";
 import { parseRunConfigText } from "@advfc/core";
@@ -270,4 +271,280 @@ describe("advfc run with roles.query.train: verl-ppo (stand-ins for verl and vLL
       await fcServer.close();
     }
   }, 120_000);
+});
+
+// Resume (`advfc run --resume DIR`) of runs whose roles verl trains. verl needs GPUs and vLLM a
+// GPU: the same stand-ins play them at their process boundaries (trainer-bridge/test-fixtures:
+// fake-main-ppo.mjs for `python3 -m verl.trainer.main_ppo` — scripted to crash a job with
+// FAKE_VERL_EXIT_AT_STEP / FAKE_VERL_EXIT_IF_DIR and to log every start to FAKE_VERL_INVOCATIONS;
+// fake-model-merger.mjs for the merger; fake-vllm-serve.mjs for `vllm serve`, logging every start
+// to FAKE_VLLM_STARTS). The stand-in trainer always starts a job from step 1 (real verl, with
+// trainer.resume_mode=auto, would continue from the last checkpoint in the same folder).
+describe("advfc run --resume with verl-trained roles (stand-ins for verl and vLLM)", () => {
+  const fixtures = fileURLToPath(new URL("../../../trainer-bridge/test-fixtures/", import.meta.url));
+  const seeds = fileURLToPath(new URL("../../../../examples/seeds/seeds.jsonl", import.meta.url));
+  const FAKE_ENV = ["FAKE_VERL_INVOCATIONS", "FAKE_VERL_EXIT_AT_STEP", "FAKE_VERL_EXIT_IF_DIR", "FAKE_VERL_POST", "FAKE_VERL_REWARDS", "FAKE_VERL_PACE_MS", "FAKE_VLLM_LOG", "FAKE_VLLM_STARTS"];
+  afterAll(() => FAKE_ENV.forEach((k) => delete process.env[k]));
+
+  const jsonl = (path: string): any[] =>
+    existsSync(path)
+      ? readFileSync(path, "utf8")
+          .split("\n")
+          .filter((l) => l !== "")
+          .map((l) => JSON.parse(l))
+      : [];
+  const json = (path: string): any => JSON.parse(readFileSync(path, "utf8"));
+
+  async function freePort(): Promise<number> {
+    const { createServer } = await import("node:net");
+    return new Promise((resolve) => {
+      const s = createServer().listen(0, "127.0.0.1", () => {
+        const port = (s.address() as { port: number }).port;
+        s.close(() => resolve(port));
+      });
+    });
+  }
+
+  /** Content and mtime of files that must not be rewritten. */
+  const fingerprint = (paths: string[]) => paths.map((p) => ({ p, content: readFileSync(p, "utf8"), mtimeMs: statSync(p).mtimeMs }));
+
+  it("a crash in iteration 1's FC training: resume serves iteration 0's saved model folder again (not retrained) and finishes iteration 1 from it", async () => {
+    const { startOpenAIServer } = await import("@advfc/core/testing");
+    const base = await startOpenAIServer({ respond: () => ({ content: "[]" }) });
+    const port = await freePort();
+    const out = join(tmp, "verl-fc-resume");
+    const verlStarts = join(tmp, "verl-fc-resume.verl-starts.jsonl");
+    const vllmStarts = join(tmp, "verl-fc-resume.vllm-starts.jsonl");
+    const requestsBefore = join(tmp, "verl-fc-resume.requests-1.jsonl");
+    const requestsAfter = join(tmp, "verl-fc-resume.requests-2.jsonl");
+    const file = join(tmp, "verl-fc-resume.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: "verl-resume",
+        seeds: { files: [seeds], eval: { fraction: 0.2 }, limit: 16 },
+        roles: { query: { backend: "baseline" }, judge: { backend: "baseline" }, fc: { backend: "openai", base_urls: [base.url], model: "base-fc", retries: 1, backoff_ms: 1, timeout_s: 10 } },
+        iterations: 2,
+        seeds_per_step: 4,
+        rewrites_per_seed: 2,
+        early_stop: { epsilon: 0.2, patience: 2, max_steps: 2 },
+        concurrency: 8,
+        trainer: {
+          type: "verl-ppo",
+          verl: {
+            trainer_command: [process.execPath, join(fixtures, "fake-main-ppo.mjs")],
+            merge_command: [process.execPath, join(fixtures, "fake-model-merger.mjs")],
+            serve: "spawn",
+            serve_command: [process.execPath, join(fixtures, "fake-vllm-serve.mjs")],
+            serve_port: port,
+            serve_timeout_s: 30,
+            reward_port: 0,
+          },
+        },
+      }),
+    );
+    const iter = (k: number, ...p: string[]) => join(out, `iter-${k}`, ...p);
+    const hf = (k: number) => iter(k, "verl-fc", "hf", "global_step_3");
+    const ckpt = (k: number) => iter(k, "verl-fc", "checkpoints");
+    Object.assign(process.env, { FAKE_VERL_INVOCATIONS: verlStarts, FAKE_VLLM_STARTS: vllmStarts, FAKE_VLLM_LOG: requestsBefore, FAKE_VERL_EXIT_AT_STEP: "1", FAKE_VERL_EXIT_IF_DIR: iter(1) + sep });
+    try {
+      // 1. Iteration 0 trains, exports and serves πF,1; iteration 1's query phase commits its
+      //    steps; then iteration 1's verl job dies after its first step and the run fails.
+      const a = io();
+      expect(await runRun(["--config", file, "--out", out], a.io, {})).toBe(1);
+      expect(a.out.stderr).toMatch(/iteration 1: verl exited with code 1; see .*trainer\.log/);
+      for (const f of ["train.json", "fc-state.json", "eval.json"]) expect(existsSync(iter(0, f)), f).toBe(true);
+      expect(json(iter(0, "fc-state.json"))).toEqual({ format: "advfc-verl-fc/1", modelDir: hf(0), served: { baseUrl: `http://127.0.0.1:${port}/v1`, model: hf(0), mode: "spawn" } });
+      expect(existsSync(iter(1, "train.json"))).toBe(false);
+      expect(existsSync(iter(1, "eval.json"))).toBe(false);
+      const iter1Steps = readFileSync(iter(1, "steps.jsonl"), "utf8");
+      expect(iter1Steps.trim().split("\n").length).toBeGreaterThanOrEqual(1);
+      expect(jsonl(verlStarts).map((s) => s.dir)).toEqual([ckpt(0), ckpt(1)]);
+      expect(jsonl(vllmStarts).map((s) => s.dir)).toEqual([hf(0)]);
+      // the spawned server was stopped when the failed run ended
+      await expect(fetch(`http://127.0.0.1:${port}/v1/models`)).rejects.toThrow();
+      const iter0Files = ["fc-state.json", "train.json", "eval.json", "rollouts.jsonl", "bad-cases.jsonl", "steps.jsonl", join("verl-fc", "metrics.jsonl"), join("verl-fc", "hf", "global_step_3", "config.json"), join("verl-fc", "checkpoints", "latest_checkpointed_iteration.txt")].map((f) => iter(0, f));
+      const before = fingerprint(iter0Files);
+
+      // 2. Resume (the verl job no longer crashes).
+      delete process.env.FAKE_VERL_EXIT_AT_STEP;
+      delete process.env.FAKE_VERL_EXIT_IF_DIR;
+      process.env.FAKE_VLLM_LOG = requestsAfter;
+      const b = io();
+      expect(await runRun(["--resume", out], b.io, {})).toBe(0);
+      expect(b.out.stderr).toMatch(/resume: iteration 1 has \d+ committed steps/);
+      expect(b.out.stderr).not.toContain("no saved FC state to restore");
+      // Iteration 0's model was not trained again: one verl job for iteration 0 in all, and its
+      // files (fc-state, train/eval records, metrics, checkpoint marker, the merged folder) are untouched.
+      expect(jsonl(verlStarts).map((s) => s.dir)).toEqual([ckpt(0), ckpt(1), ckpt(1)]);
+      expect(fingerprint(iter0Files)).toEqual(before);
+      // The saved folder was served again (first start of the resumed run), then iteration 1's model.
+      expect(jsonl(vllmStarts).map((s) => s.dir)).toEqual([hf(0), hf(0), hf(1)]);
+      // πF,1 (iteration 0's model, served again) answered iteration 1's evaluation before training.
+      const asked = jsonl(requestsAfter).map((r) => r.dir as string);
+      expect(asked[0]).toBe(hf(0));
+      expect(new Set(asked)).toEqual(new Set([hf(0), hf(1)]));
+      const eval1 = json(iter(1, "eval.json"));
+      expect(eval1.fcBefore).toContain(hf(0));
+      expect(eval1.fcAfter).toContain(hf(1));
+      // Iteration 1's committed query phase was kept as it was, and its training finished.
+      expect(readFileSync(iter(1, "steps.jsonl"), "utf8")).toBe(iter1Steps);
+      const train1 = json(iter(1, "train.json"));
+      expect(train1).toMatchObject({ trainer: "verl-ppo", fcState: true, summary: { exitCode: 0, modelDir: hf(1), checkpoints: { latest: 3 } } });
+      expect(train1.badCases).toBe(jsonl(iter(1, "bad-cases.jsonl")).length);
+      expect(json(iter(1, "fc-state.json")).modelDir).toBe(hf(1));
+      // The run's own records agree: one resume, finished, both iterations trained.
+      expect(json(join(out, "manifest.json")).resumes).toHaveLength(1);
+      const summary = json(join(out, "summary.json"));
+      expect(summary.status).toBe("finished");
+      expect(summary.iterations.map((it: any) => it.trained)).toEqual([true, true]);
+      expect(summary.totals.badCases).toBe(jsonl(iter(0, "bad-cases.jsonl")).length + jsonl(iter(1, "bad-cases.jsonl")).length);
+      const md = io();
+      expect(await runReport([out], md.io)).toBe(0);
+      expect(md.out.stdout).toMatch(/^\| 1 +\| /m);
+      // the restored / new server was stopped on exit
+      await expect(fetch(`http://127.0.0.1:${port}/v1/models`)).rejects.toThrow();
+    } finally {
+      FAKE_ENV.forEach((k) => delete process.env[k]);
+      await base.close();
+    }
+  }, 60_000);
+
+  it("query-model PPO interrupted mid-run: resume reruns the phase appending to the committed steps (same records as an uninterrupted run); a finished phase is skipped", async () => {
+    const { startOpenAIServer } = await import("@advfc/core/testing");
+    const query = await startOpenAIServer({ model: "base-query", respond: () => ({ content: "please do this" }) });
+    // An FC model that answers no call: every judge-valid rewrite is a bad case.
+    const fcServer = await startOpenAIServer({ model: "base-fc", respond: () => ({ content: "[]" }) });
+    const verlStarts = join(tmp, "vq-resume.verl-starts.jsonl");
+    // The stand-in POSTs the same batch every step: step 0 keeps every bad case, later steps
+    // only repeat them (dropped as exact duplicates), and early stop converges at step 2.
+    Object.assign(process.env, { FAKE_VERL_POST: "1", FAKE_VERL_REWARDS: Array.from({ length: 30 }, () => "0").join(","), FAKE_VERL_PACE_MS: "30", FAKE_VERL_INVOCATIONS: verlStarts });
+    const file = join(tmp, "vq-resume.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: "vqr",
+        seeds: { files: [seeds], eval: { fraction: 0.2 }, limit: 16 },
+        roles: {
+          query: { backend: "openai", base_urls: [query.url], model: "base-query", retries: 1, backoff_ms: 1, timeout_s: 10, train: "verl-ppo" },
+          judge: { backend: "baseline" },
+          fc: { backend: "openai", base_urls: [fcServer.url], model: "base-fc", retries: 1, backoff_ms: 1, timeout_s: 10 },
+        },
+        iterations: 2,
+        seeds_per_step: 4,
+        rewrites_per_seed: 2,
+        early_stop: { epsilon: 0.2, patience: 2, max_steps: 4 },
+        concurrency: 8,
+        trainer: {
+          type: "none",
+          verl: {
+            trainer_command: [process.execPath, join(fixtures, "fake-main-ppo.mjs")],
+            merge_command: [process.execPath, join(fixtures, "fake-model-merger.mjs")],
+            serve_timeout_s: 30,
+            reward_port: 0,
+            stop_grace_s: 5,
+            overrides: { "trainer.save_freq": 1 },
+          },
+        },
+      }),
+    );
+    /** The records that must match an uninterrupted run (wall times, timestamps and paths aside). */
+    const records = (dir: string) => {
+      const r: Record<string, unknown> = {};
+      for (const k of [0, 1]) {
+        const d = join(dir, `iter-${k}`);
+        r[`iter-${k}/steps`] = jsonl(join(d, "steps.jsonl")).map(({ time: _t, ...s }) => s);
+        r[`iter-${k}/rollouts`] = jsonl(join(d, "rollouts.jsonl")).map(({ timing: _t, ...x }) => x);
+        r[`iter-${k}/bad-cases`] = jsonl(join(d, "bad-cases.jsonl")).map((b) => ({ ...b, rollout: (({ timing: _t, ...x }) => x)(b.rollout) }));
+        r[`iter-${k}/eval`] = (({ wallMs: _w, ...e }) => e)(json(join(d, "eval.json")));
+      }
+      return r;
+    };
+    const starts = (dir: string) => jsonl(verlStarts).filter((s) => (s.dir as string).startsWith(dir + sep));
+    try {
+      const whole = join(tmp, "vq-whole");
+      expect(await runRun(["--config", file, "--out", whole], io().io, {})).toBe(0);
+      expect(jsonl(join(whole, "iter-0", "steps.jsonl")).map((s) => s.step)).toEqual([0, 1, 2]);
+
+      const out = join(tmp, "vq-resume");
+      const iter = (k: number, ...p: string[]) => join(out, `iter-${k}`, ...p);
+      const qckpt = (k: number) => iter(k, "query-train", "checkpoints");
+      // 1. Iteration 0's verl job dies after its second step: two steps are committed, the phase is unfinished.
+      Object.assign(process.env, { FAKE_VERL_EXIT_AT_STEP: "2", FAKE_VERL_EXIT_IF_DIR: iter(0) + sep });
+      const a = io();
+      expect(await runRun(["--config", file, "--out", out], a.io, {})).toBe(1);
+      expect(a.out.stderr).toMatch(/iteration 0: verl \(query model\) exited with code 1/);
+      const committed = jsonl(iter(0, "steps.jsonl"));
+      expect(committed.map((s) => s.step)).toEqual([0, 1]);
+      expect(committed.map((s) => s.earlyStop.stop)).toEqual([false, false]);
+      const committedBad = jsonl(iter(0, "bad-cases.jsonl"));
+      expect(committedBad.length).toBeGreaterThan(0);
+      expect(existsSync(iter(0, "query-phase.json"))).toBe(false);
+      expect(existsSync(iter(0, "train.json"))).toBe(false);
+      expect(starts(out).map((s) => s.dir)).toEqual([qckpt(0)]);
+      delete process.env.FAKE_VERL_EXIT_AT_STEP;
+      delete process.env.FAKE_VERL_EXIT_IF_DIR;
+
+      // 2. Resume: iteration 0's query phase runs again; Ctrl-C (once) during iteration 1's query
+      //    phase lets that phase finish (query-phase.json) and stops before its FC phase.
+      const proc = new EventEmitter();
+      const b = io();
+      let interrupted = false;
+      b.io.stderr.on("data", () => {
+        if (!interrupted && b.out.stderr.includes("iteration 1: reward server (role query)")) {
+          interrupted = true;
+          setImmediate(() => proc.emit("SIGINT"));
+        }
+      });
+      const codeB = await runRun(["--resume", out], b.io, { process: proc as unknown as NodeJS.Process });
+      expect(codeB, b.out.stderr).toBe(130);
+      expect(interrupted).toBe(true);
+      expect(b.out.stderr).toMatch(new RegExp(`resume: iteration 0 has 2 committed steps and ${committedBad.length} bad cases`));
+      expect(starts(out).map((s) => s.dir)).toEqual([qckpt(0), qckpt(0), qckpt(1)]);
+      // The rerun appended to the committed steps: numbering continues at 2, the committed lines
+      // are kept byte for byte, the early-stop state carries on (converged at step 2, as uninterrupted).
+      const steps0 = jsonl(iter(0, "steps.jsonl"));
+      expect(steps0.map((s) => s.step)).toEqual([0, 1, 2]);
+      expect(steps0.slice(0, 2)).toEqual(committed);
+      expect(steps0[2].earlyStop).toMatchObject({ stop: true, step: 2 });
+      // No bad case twice: the rerun's repeats of committed bad cases were dropped as duplicates.
+      const bad0 = jsonl(iter(0, "bad-cases.jsonl"));
+      expect(bad0).toEqual(committedBad);
+      expect(steps0[2].kept).toBe(0);
+      expect(steps0[2].dropped.exact_duplicate).toBeGreaterThan(0);
+      const rollouts0 = jsonl(iter(0, "rollouts.jsonl"));
+      expect(new Set(rollouts0.map((r) => r.id)).size).toBe(rollouts0.length);
+      expect(rollouts0.length).toBe(steps0.reduce((n, s) => n + s.rollouts, 0));
+      expect(json(iter(0, "query-phase.json"))).toMatchObject({ steps: 3, rollouts: rollouts0.length, badCases: bad0.length });
+      expect(json(iter(0, "train.json")).query.trainer).toBe("verl-ppo");
+      // Iteration 1's query PPO started from the query model iteration 0's rerun exported.
+      expect(starts(out)[2].model).toBe(json(iter(0, "query-phase.json")).summary.modelDir);
+      expect(existsSync(iter(1, "query-phase.json"))).toBe(true);
+      expect(existsSync(iter(1, "train.json"))).toBe(false);
+      const iter1Files = ["query-phase.json", "steps.jsonl", "rollouts.jsonl", "bad-cases.jsonl", join("query-train", "metrics.jsonl")].map((f) => iter(1, f));
+      const before = fingerprint(iter1Files);
+
+      // 3. Resume again: iteration 1's finished query phase is skipped (no verl job, its records
+      //    untouched); its FC phase runs on the committed bad cases.
+      const c = io();
+      expect(await runRun(["--resume", out], c.io, {})).toBe(0);
+      expect(starts(out)).toHaveLength(3);
+      expect(fingerprint(iter1Files)).toEqual(before);
+      expect(c.out.stderr).not.toContain("iteration 1: query phase");
+      const train1 = json(iter(1, "train.json"));
+      expect(train1.query).toEqual(json(iter(1, "query-phase.json")).summary);
+      expect(train1.badCases).toBe(jsonl(iter(1, "bad-cases.jsonl")).length);
+      expect(json(join(out, "summary.json")).status).toBe("finished");
+
+      // Same records as the uninterrupted run: nothing lost, nothing twice.
+      const x = records(whole);
+      const y = records(out);
+      const rel = (v: unknown, dir: string) => JSON.parse(JSON.stringify(v).replaceAll(dir, "<run>"));
+      for (const key of Object.keys(x)) expect(rel(y[key], out), key).toEqual(rel(x[key], whole));
+    } finally {
+      FAKE_ENV.forEach((k) => delete process.env[k]);
+      await query.close();
+      await fcServer.close();
+    }
+  }, 60_000);
 });

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { createBackends, parseRunConfig, readSamples, seedQuery, type Sample } from "@advfc/core";
+import { createBackends, IterationLog, parseRunConfig, readSamples, seedQuery, type FcRole, type Sample } from "@advfc/core";
 import { createEmbedder } from "@advfc/native-embed";
 import { decodeScoreRequest, RewardRequestError } from "./protocol.js";
 import { FcScorer, QueryScorer, type Scorer } from "./scorer.js";
@@ -286,5 +286,62 @@ describe("role query with the baseline backends", () => {
     const step = JSON.parse(readFileSync(join(out, "iter-0", "steps.jsonl"), "utf8").trim()) as Record<string, any>;
     expect(step).toMatchObject({ step: 0, rollouts: 24, kept: wins });
     expect(step.meanWatched).toBeCloseTo(results.reduce((a, x) => a + (x.r_adv as number), 0) / 24, 12);
+  });
+});
+
+// `advfc run --resume` reruns an interrupted query phase with a new server on the same iter-<k>.
+describe("a server restarted on a store with committed steps appends to them", () => {
+  it("numbers its steps after the committed ones and carries early stop on", async () => {
+    const out = join(tmp, "restart-fc");
+    const a = new RewardServer({ scorer: new FcScorer(), port: 0, out, earlyStop: { epsilon: 0.2, patience: 2 } });
+    const ua = (await a.listen()).url;
+    for (const b of [[GOOD, WRONG], [GOOD, GOOD]]) expect((await post(ua, fcBatch(b))).status).toBe(200);
+    await a.close();
+    const b = new RewardServer({ scorer: new FcScorer(), port: 0, out, earlyStop: { epsilon: 0.2, patience: 2 } });
+    const ub = (await b.listen()).url;
+    for (const x of [[GOOD, GOOD], [GOOD, GOOD]]) expect((await post(ub, fcBatch(x))).status).toBe(200);
+    await b.close();
+    const log = new IterationLog(join(out, "iter-0"));
+    const rec = log.recover();
+    log.close();
+    // the same steps and the same firing (converged at step 3) as one uninterrupted server (see "early stop at /status")
+    expect(rec.steps.map((s) => [s.step, s.verlStep, s.meanWatched])).toEqual([[0, 0, 0], [1, 1, 1], [2, 2, 1], [3, 3, 1]]);
+    expect(rec.steps.map((s) => (s.earlyStop as { stop: boolean }).stop)).toEqual([false, false, false, true]);
+    expect(rec.steps[3]!.earlyStop).toMatchObject({ reason: "converged", step: 3, streak: 2 });
+    expect(b.status().steps).toBe(2); // this server's own steps
+  });
+  it("role query: a bad case committed before the restart is not kept again", async () => {
+    const seeds: Sample[] = [];
+    for await (const it of readSamples(SEEDS, { file: SEEDS })) if (it.sample) seeds.push(it.sample);
+    const config = parseRunConfig({ name: "rr", seeds: { files: [SEEDS] }, roles: { query: { backend: "baseline" }, judge: { backend: "baseline" }, fc: { backend: "baseline" } } });
+    const backends = await createBackends(config, { seeds, allSeeds: seeds, baseDir: "." });
+    const embedder = await createEmbedder("hash");
+    // An FC role that answers no call: every judge-valid rewrite is a bad case.
+    const noCall: FcRole = { name: "no-call", kind: "baseline", answer: async () => ({ raw: "[]" }) };
+    const picked = seeds.slice(0, 12);
+    const body = {
+      data_sources: picked.map(() => "advfc"),
+      solution_strs: picked.map((s) => JSON.stringify({ rewrite: `so, ${seedQuery(s)}` })),
+      ground_truths: picked.map((s) => JSON.stringify(s.expected)),
+      extra_infos: picked.map((s) => ({ tools: s.tools, category: s.category, seed_id: s.id, messages: JSON.stringify(s.messages) })),
+    };
+    const out = join(tmp, "restart-query");
+    const kept: number[] = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const server = new RewardServer({ scorer: new QueryScorer({ judge: backends.roles.judge, fc: noCall, embedder, alpha: 0.05, name: "rr" }), port: 0, out });
+      const { url } = await server.listen();
+      expect((await post(url, body)).status).toBe(200);
+      await server.close();
+      kept.push(server.status().badCases);
+    }
+    await backends.close?.();
+    const steps = readFileSync(join(out, "iter-0", "steps.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>);
+    expect(steps.map((s) => s.step)).toEqual([0, 1]);
+    expect(steps[0]!.kept).toBeGreaterThan(0);
+    expect(steps[1]!.kept).toBe(0);
+    expect(steps[1]!.dropped.exact_duplicate).toBe(steps[0]!.kept);
+    expect(kept).toEqual([steps[0]!.kept, steps[0]!.kept]); // status().badCases counts the committed ones too
+    const bad = readFileSync(join(out, "iter-0", "bad-cases.jsonl"), "utf8").trim().split("\n");
+    expect(bad).toHaveLength(steps[0]!.kept);
   });
 });

@@ -126,7 +126,7 @@ export class RewardServer {
   private readonly maxBodyBytes: number;
   private readonly retryAfterS: number;
   private readonly log: (line: string) => void;
-  private readonly early: EarlyStopController;
+  private early: EarlyStopController;
   private readonly store: IterationLog | undefined;
   private readonly out: string | undefined;
   private readonly iteration: number;
@@ -139,6 +139,8 @@ export class RewardServer {
   /** Pending explicit steps (extra_info.step): merged until a later step arrives. */
   private pending: { step: number; items: number; sumScore: number; sumWatched: number; diversity: number[]; rollouts: unknown[]; badCases: BadCase[]; candidates: number; duplicates: number; startedAt: Date } | undefined;
   private nextStep = 0;
+  /** Steps the store held when this server started (a restart appends after them). */
+  private committedBefore = 0;
   private readonly counts = { scored: 0, validation: 0, rejected: 0, failed: 0 };
   private items = 0;
   private badCaseCount = 0;
@@ -169,10 +171,20 @@ export class RewardServer {
     if (options.out !== undefined) mkdirSync(options.out, { recursive: true });
     this.store = storeDir !== undefined ? new IterationLog(storeDir) : undefined;
     if (this.store) {
+      // A restart on a folder with committed steps (`advfc run --resume` reruns an interrupted
+      // query phase) appends to them: step numbering, bad-case deduplication and early stop go on
+      // from the last committed step instead of starting over (a second step 0 would not be
+      // readable as the run store's steps 0, 1, 2 …).
       const rec = this.store.recover();
-      // Resume numbering after a restart on the same folder; early stop restarts from the status file.
       this.nextStep = rec.steps.length;
+      this.committedBefore = rec.steps.length;
       this.badCaseCount = rec.badCases.length;
+      for (const b of rec.badCases) {
+        const rewrite = (b as { rollout?: { rewrite?: unknown } }).rollout?.rewrite;
+        if (typeof rewrite === "string") this.badTexts.add(normalizeForDedup(rewrite));
+      }
+      const saved = (rec.steps.at(-1)?.state as { earlyStop?: EarlyStopState } | undefined)?.earlyStop;
+      if (saved) this.early = EarlyStopController.fromState(saved);
     }
     this.server = createServer((req, res) => {
       const p = this.handle(req, res).catch((e: unknown) => this.send(res, 500, { error: e instanceof Error ? e.message : String(e) }));
@@ -387,8 +399,8 @@ export class RewardServer {
     this.stepMeans.push(m);
     this.badCaseCount += p.badCases.length;
     this.nextStep = Math.max(this.nextStep, p.step + 1);
-    // The store's recovery expects steps numbered 0, 1, 2 … in order.
-    const storeStep = this.stepMeans.length - 1;
+    // The store's recovery expects steps numbered 0, 1, 2 … in order (after those committed before a restart).
+    const storeStep = this.committedBefore + this.stepMeans.length - 1;
     this.store?.commitStep(
       p.rollouts.map((r) => ({ ...(r as object), step: storeStep })),
       p.badCases.map((b) => ({ ...b, rollout: { ...b.rollout, step: storeStep } })),
