@@ -134,6 +134,11 @@ describe("advfc run with a verl-ppo FC trainer (stand-ins for verl and vLLM)", (
         expect(s.served).toMatchObject({ mode: "spawn", baseUrl: `http://127.0.0.1:${port}/v1`, model: modelDir });
         expect(s.served.command).toContain("--enable-auto-tool-choice");
         expect(JSON.parse(readFileSync(join(out, `iter-${k}`, "fc-state.json"), "utf8")).modelDir).toBe(modelDir);
+        // πF,k+1 is trained from πF,k: iteration 0 from the configured model, iteration 1 from the folder iteration 0 exported
+        const plan = JSON.parse(readFileSync(s.plan, "utf8")) as { overrides: string[] };
+        const startedFrom = k === 0 ? "base-fc" : join(out, "iter-0", "verl-fc", "hf", "global_step_3");
+        expect(plan.overrides).toContain(`actor_rollout_ref.model.path=${startedFrom}`);
+        expect(plan.overrides).toContain(`critic.model.path=${startedFrom}`);
       }
       // πF of iteration 1 is the model trained in iteration 0, answered by the stand-in server.
       const served = readFileSync(vllmLog, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { model: string });

@@ -190,3 +190,20 @@ describe("presetFor", () => {
     expect(presetFor("meta-llama/Llama-3-8B")).toBeUndefined();
   });
 });
+
+describe("presets by the base model when training from an earlier iteration's folder", () => {
+  it("a merged folder keeps the base model's resources and no-think prompts", () => {
+    const common = { trainFiles: ["t.parquet"], valFiles: ["v.parquet"], checkpointDir: "/ck", experimentName: "x" };
+    const ppo = buildPpoOverrides({ role: "fc", modelPath: "/runs/r/iter-0/verl-fc/hf/global_step_3", presetModel: "Qwen/Qwen3-4B", rewardFunctionPath: "/shim.py", rolloutDataDir: "/ro", ...common });
+    expect(ppo.get("actor_rollout_ref.model.path")).toBe("/runs/r/iter-0/verl-fc/hf/global_step_3");
+    expect(ppo.get("trainer.n_gpus_per_node")).toBe(8);
+    expect(ppo.get("actor_rollout_ref.rollout.tensor_model_parallel_size")).toBe(2);
+    expect(ppo.get("data.apply_chat_template_kwargs.enable_thinking")).toBe(false);
+    // without it, the folder name matches no preset: the 8-GPU fallback and no no-think setting
+    const bare = buildPpoOverrides({ role: "fc", modelPath: "/runs/r/iter-0/verl-fc/hf/global_step_3", rewardFunctionPath: "/shim.py", rolloutDataDir: "/ro", ...common });
+    expect(bare.get("data.apply_chat_template_kwargs.enable_thinking")).toBeUndefined();
+    const sft = buildSftOverrides({ modelPath: "/runs/r/iter-0/verl-fc/hf/global_step_3", presetModel: "Qwen/Qwen3-0.6B", ...common });
+    expect(sft.get("model.partial_pretrain")).toBe("/runs/r/iter-0/verl-fc/hf/global_step_3");
+    expect(sft.get("trainer.n_gpus_per_node")).toBe(4);
+  });
+});

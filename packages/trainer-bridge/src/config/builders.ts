@@ -19,6 +19,11 @@ export interface PpoConfigOptions {
   role: "query" | "fc";
   /** Actor (and reference, rollout) model: HF id or local folder. */
   modelPath: string;
+  /**
+   * The model id the resources and prompt settings are chosen by (a preset), when `modelPath` is
+   * a folder whose name does not say it (an earlier iteration's merged model). @default modelPath
+   */
+  presetModel?: string;
   /** Critic model. @default modelPath */
   criticModelPath?: string;
   trainFiles: readonly string[];
@@ -75,7 +80,7 @@ export interface PpoConfigOptions {
  * @throws {VerlConfigKeyError} when an `extra` key is not a verl v0.7 key.
  */
 export function buildPpoOverrides(o: PpoConfigOptions): VerlOverrides {
-  const p = { ...DEFAULT_PRESET, ...presetFor(o.modelPath) };
+  const p = { ...DEFAULT_PRESET, ...presetFor(o.presetModel ?? o.modelPath) };
   const micro = o.microBatchSizePerGpu ?? p.microBatchSizePerGpu;
   const klLossCoef = o.klLossCoef ?? 0.001;
   const ov = new VerlOverrides(VERL_PPO_KEYS).setAll({
@@ -138,6 +143,8 @@ export function buildPpoOverrides(o: PpoConfigOptions): VerlOverrides {
 export interface SftConfigOptions {
   /** Base model: `model.partial_pretrain`. */
   modelPath: string;
+  /** The model id the preset is chosen by, as in {@link PpoConfigOptions.presetModel}. @default modelPath */
+  presetModel?: string;
   trainFiles: readonly string[];
   valFiles: readonly string[];
   checkpointDir: string;
@@ -171,7 +178,7 @@ export interface SftConfigOptions {
  * @throws {VerlConfigKeyError} when an `extra` key is not a verl v0.7 SFT key.
  */
 export function buildSftOverrides(o: SftConfigOptions): VerlOverrides {
-  const p = { ...DEFAULT_PRESET, ...presetFor(o.modelPath) };
+  const p = { ...DEFAULT_PRESET, ...presetFor(o.presetModel ?? o.modelPath) };
   const rank = o.loraRank ?? 0;
   const ov = new VerlOverrides(VERL_SFT_KEYS).setAll({
     "data.train_files": [...o.trainFiles],

@@ -40,6 +40,11 @@ export interface PrepareTrainingOptions {
   verl?: unknown;
   /** How to invoke the advfc CLI in printed / spawned commands. @default ["advfc"] */
   advfcCommand?: readonly string[];
+  /**
+   * Train from this model folder (the model an earlier iteration trained and exported) instead of
+   * the configured base model; resources and prompt settings still follow the base model's preset.
+   */
+  startFrom?: string;
 }
 
 /** A planned (or printed) verl launch. */
@@ -148,7 +153,8 @@ export async function prepareTraining(o: PrepareTrainingOptions): Promise<Traini
   }
 
   const roleModel = (r: RunConfig["roles"]["query"]) => (r.backend === "openai" ? r.model : undefined);
-  const model = o.role === "query" ? (section.query_model ?? roleModel(o.config.roles.query) ?? "Qwen/Qwen2.5-7B-Instruct") : (section.fc_model ?? roleModel(o.config.roles.fc) ?? "Qwen/Qwen3-0.6B");
+  const baseModel = o.role === "query" ? (section.query_model ?? roleModel(o.config.roles.query) ?? "Qwen/Qwen2.5-7B-Instruct") : (section.fc_model ?? roleModel(o.config.roles.fc) ?? "Qwen/Qwen3-0.6B");
+  const model = o.startFrom ?? baseModel;
   const checkpointDir = join(outDir, "checkpoints");
   const rolloutDir = join(outDir, "rollouts");
   const metricsFile = join(outDir, "metrics.jsonl");
@@ -161,6 +167,7 @@ export async function prepareTraining(o: PrepareTrainingOptions): Promise<Traini
       ? buildPpoOverrides({
           role: o.role,
           modelPath: model,
+          presetModel: baseModel,
           ...(section.critic_model ? { criticModelPath: section.critic_model } : {}),
           trainFiles: [files.train],
           valFiles: [files.val],
@@ -176,6 +183,7 @@ export async function prepareTraining(o: PrepareTrainingOptions): Promise<Traini
         })
       : buildSftOverrides({
           modelPath: model,
+          presetModel: baseModel,
           trainFiles: [files.train],
           valFiles: [files.val],
           checkpointDir,

@@ -102,6 +102,8 @@ export class VerlFcTrainer implements FcTrainer {
       outDir,
       verl: this.o.section,
       data: { badCases: request.badCases, seeds: request.seeds },
+      // πF,k+1 is trained from πF,k: from iteration 1 on, the model the previous iteration exported
+      ...(request.fc instanceof ServedFcRole ? { startFrom: request.fc.served.modelDir } : {}),
     });
     // The GPUs go to training: a server advfc spawned for the previous model is stopped first.
     await this.server.stop();

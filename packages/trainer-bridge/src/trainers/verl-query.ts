@@ -90,8 +90,16 @@ export class VerlQueryTrainer {
     const logFile = join(outDir, "trainer.log");
     // Iteration k > 0 continues from the query model trained in iteration k − 1.
     const previous = iteration > 0 ? readJsonIfExists<{ summary?: { modelDir?: unknown } }>(join(ctx.workDir, "..", `iter-${iteration - 1}`, "query-phase.json"))?.summary?.modelDir : undefined;
-    const verl: VerlSection = typeof previous === "string" ? { ...this.o.section, query_model: previous } : this.o.section;
-    const plan = await prepareTraining({ role: "query", config, baseDir: this.o.baseDir, iteration, outDir, verl, data: { badCases: [], seeds: ctx.stage.seeds } });
+    const plan = await prepareTraining({
+      role: "query",
+      config,
+      baseDir: this.o.baseDir,
+      iteration,
+      outDir,
+      verl: this.o.section,
+      data: { badCases: [], seeds: ctx.stage.seeds },
+      ...(typeof previous === "string" ? { startFrom: previous } : {}),
+    });
     // The GPUs go to training: a query-model server advfc spawned is stopped first.
     await this.server.stop();
     const stopVerl = new AbortController();
