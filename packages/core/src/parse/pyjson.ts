@@ -1,5 +1,6 @@
 import { LimitError, ParseError } from "../errors.js";
 import { PyDict, PyFloat, pyInt, type PyValue } from "../check/pyvalue.js";
+import { fastParsePyJson } from "./json-fast.js";
 
 /** Limits for {@link parsePyJson}. */
 export interface PyJsonOptions {
@@ -29,8 +30,18 @@ const DEFAULT_MAX_LENGTH = 16 * 1024 * 1024;
  * Never evaluates anything; fails with {@link ParseError} (or {@link LimitError}) and the offset.
  */
 export function parsePyJson(text: string, options: PyJsonOptions = {}): PyValue {
+  // well-formed input the direct reader takes; anything else (and every error) the general parser
+  if (text.length <= (options.maxLength ?? DEFAULT_MAX_LENGTH)) {
+    const v = fastParsePyJson(text, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+    if (v !== undefined) return v;
+  }
   const p = new PyJsonParser(text, options);
   return p.parseDocument();
+}
+
+/** {@link parsePyJson} without its fast path (the differential tests' reference). @internal */
+export function parsePyJsonFull(text: string, options: PyJsonOptions = {}): PyValue {
+  return new PyJsonParser(text, options).parseDocument();
 }
 
 /** Like {@link parsePyJson} but returns `undefined` instead of throwing on malformed input. */
