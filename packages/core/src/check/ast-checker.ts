@@ -209,8 +209,29 @@ const NEEDS_STANDARDIZE = /[ ,./\-_*^A-Z'\u0080-\uffff]/;
 /** BFCL `standardize_string`: drop spaces and `,./-_*^`, lower-case, `'` → `"`. */
 export function standardizeString(s: string): string {
   if (!NEEDS_STANDARDIZE.test(s)) return s;
+  // ASCII (the common case): one pass; otherwise the engine's Unicode lower-casing
+  const n = s.length;
+  if (n <= 256) {
+    let out = "";
+    let from = 0;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) return s.replace(STANDARDIZE, "").toLowerCase().replace(/'/g, '"');
+      if (c === 32 || c === 44 || c === 46 || c === 47 || c === 45 || c === 95 || c === 42 || c === 94) {
+        if (i > from) out += s.slice(from, i);
+        from = i + 1;
+      } else if ((c >= 65 && c <= 90) || c === 39) {
+        if (i > from) out += s.slice(from, i);
+        out += c === 39 ? '"' : LOWER[c - 65]!;
+        from = i + 1;
+      }
+    }
+    return from === 0 ? s : from < n ? out + s.slice(from) : out;
+  }
   return s.replace(STANDARDIZE, "").toLowerCase().replace(/'/g, '"');
 }
+
+const LOWER = "abcdefghijklmnopqrstuvwxyz".split("");
 
 // ---------------------------------------------------------------------------------------------
 
@@ -405,9 +426,15 @@ function listDictChecker(param: PyValue, value: PyValue[], possibleAnswers: PyVa
   return result;
 }
 
+/** The type tables as maps: own keys only (`table["constructor"]` would find Object's), hashed once per key string. */
+const TYPE_TABLES: Record<CheckLanguage, ReadonlyMap<string, PyType>> = {
+  python: new Map([...Object.entries(JSON_SCHEMA_EXTENSION), ...Object.entries(PYTHON_TYPE_MAPPING)]),
+  java: new Map(Object.entries(JAVA_TYPE_CONVERSION)),
+  javascript: new Map(Object.entries(JS_TYPE_CONVERSION)),
+};
+
 function resolveType(language: CheckLanguage, typeName: string): PyType {
-  const table = language === "java" ? JAVA_TYPE_CONVERSION : language === "javascript" ? JS_TYPE_CONVERSION : PYTHON_TYPE_MAPPING;
-  const t = table[typeName] ?? (language === "python" ? JSON_SCHEMA_EXTENSION[typeName] : undefined);
+  const t = TYPE_TABLES[language].get(typeName);
   if (t === undefined) crash(`KeyError: unsupported ${language} parameter type ${JSON.stringify(typeName)}`, "unsupported_type");
   return t;
 }
