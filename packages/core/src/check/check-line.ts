@@ -551,23 +551,36 @@ function spells(s: string, a: number, lit: string): boolean {
   return true;
 }
 
+/** The input fields by name length (no two share one), with their bits. */
+const FIELD_BY_LENGTH: ReadonlyArray<readonly [string, number] | undefined> = (() => {
+  const t: (readonly [string, number])[] = [];
+  for (const f of [["id", F_ID], ["mode", F_MODE], ["category", F_CATEGORY], ["functions", F_FUNCTIONS], ["model_output", F_OUTPUT], ["possible_answer", F_ANSWER]] as const) t[f[0].length] = f;
+  return t;
+})();
+
 /** The field bit of the key spelled at `s[a..b)`, or 0 for any other key. */
 function fieldOf(s: string, a: number, b: number): number {
-  switch (b - a) {
-    case 2:
-      return spells(s, a, "id") ? F_ID : 0;
-    case 4:
-      return spells(s, a, "mode") ? F_MODE : 0;
-    case 8:
-      return spells(s, a, "category") ? F_CATEGORY : 0;
-    case 9:
-      return spells(s, a, "functions") ? F_FUNCTIONS : 0;
-    case 12:
-      return spells(s, a, "model_output") ? F_OUTPUT : 0;
-    case 15:
-      return spells(s, a, "possible_answer") ? F_ANSWER : 0;
-  }
-  return 0;
+  const f = FIELD_BY_LENGTH[b - a];
+  return f !== undefined && spells(s, a, f[0]) ? f[1] : 0;
+}
+
+/** The fields a fast scan read, validated as {@link parseCheckLineFull} validates them; undefined for anything it would refuse (it then reports why). */
+function scannedLine(
+  id: string | undefined,
+  cat: string | undefined,
+  modeV: string | undefined,
+  functions: PyValue | undefined,
+  possibleAnswer: PyValue,
+  modelOutput: string | undefined,
+): CheckLine | undefined {
+  if (id === undefined || cat === undefined || modeV === undefined || functions === undefined || modelOutput === undefined) return undefined;
+  const category = normalizeCategory(cat);
+  if (category === undefined) return undefined;
+  if (modeV !== "prompt" && modeV !== "json" && modeV !== "hermes" && modeV !== "openai") return undefined;
+  if (!Array.isArray(functions)) return undefined;
+  for (let i = 0; i < functions.length; i++) if (!(functions[i] instanceof PyDict)) return undefined;
+  if (!isRelevanceCategory(category) && !Array.isArray(possibleAnswer)) return undefined;
+  return { id, category, functions, possibleAnswer, modelOutput, mode: modeV };
 }
 
 /**
@@ -629,14 +642,7 @@ function scanLine(s: string, cache: DocCache): CheckLine | undefined {
     break;
   }
   if (p !== s.length) return undefined;
-  if (id === undefined || cat === undefined || modeV === undefined || functions === undefined || modelOutput === undefined) return undefined;
-  const category = normalizeCategory(cat);
-  if (category === undefined) return undefined;
-  if (modeV !== "prompt" && modeV !== "json" && modeV !== "hermes" && modeV !== "openai") return undefined;
-  if (!Array.isArray(functions)) return undefined;
-  for (let i = 0; i < functions.length; i++) if (!(functions[i] instanceof PyDict)) return undefined;
-  if (!isRelevanceCategory(category) && !Array.isArray(possibleAnswer)) return undefined;
-  return { id, category, functions, possibleAnswer, modelOutput, mode: modeV };
+  return scannedLine(id, cat, modeV, functions, possibleAnswer, modelOutput);
 }
 
 /** `s` spelled by the bytes `b[a..a+s.length)` (ASCII `s`). */
@@ -647,21 +653,8 @@ function spellsBytes(b: Buffer, a: number, s: string): boolean {
 
 /** {@link fieldOf} on bytes. */
 function fieldOfBytes(b: Buffer, a: number, e: number): number {
-  switch (e - a) {
-    case 2:
-      return spellsBytes(b, a, "id") ? F_ID : 0;
-    case 4:
-      return spellsBytes(b, a, "mode") ? F_MODE : 0;
-    case 8:
-      return spellsBytes(b, a, "category") ? F_CATEGORY : 0;
-    case 9:
-      return spellsBytes(b, a, "functions") ? F_FUNCTIONS : 0;
-    case 12:
-      return spellsBytes(b, a, "model_output") ? F_OUTPUT : 0;
-    case 15:
-      return spellsBytes(b, a, "possible_answer") ? F_ANSWER : 0;
-  }
-  return 0;
+  const f = FIELD_BY_LENGTH[e - a];
+  return f !== undefined && spellsBytes(b, a, f[0]) ? f[1] : 0;
 }
 
 /** Category names and modes by length, to read them from bytes without decoding. */
@@ -778,14 +771,7 @@ function scanLineBytes(b: Buffer, a: number, e: number, cache: DocCache): CheckL
     break;
   }
   if (p !== e) return undefined;
-  if (id === undefined || cat === undefined || modeV === undefined || functions === undefined || modelOutput === undefined) return undefined;
-  const category = normalizeCategory(cat);
-  if (category === undefined) return undefined;
-  if (modeV !== "prompt" && modeV !== "json" && modeV !== "hermes" && modeV !== "openai") return undefined;
-  if (!Array.isArray(functions)) return undefined;
-  for (let i = 0; i < functions.length; i++) if (!(functions[i] instanceof PyDict)) return undefined;
-  if (!isRelevanceCategory(category) && !Array.isArray(possibleAnswer)) return undefined;
-  return { id, category, functions, possibleAnswer, modelOutput, mode: modeV };
+  return scannedLine(id, cat, modeV, functions, possibleAnswer, modelOutput);
 }
 
 /**
