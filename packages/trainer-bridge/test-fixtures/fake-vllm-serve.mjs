@@ -5,6 +5,7 @@
 // lists NAME (default: the model dir) in GET /v1/models, and exits on SIGTERM. Every chat
 // request is appended to $FAKE_VLLM_LOG (JSON Lines: the served name and the request body), and
 // every start to $FAKE_VLLM_STARTS if set (JSON Lines: {"pid", "dir", "model", "port"}).
+// FAKE_VLLM_IGNORE_SIGTERM=1: ignore SIGTERM (only SIGKILL ends it).
 import { appendFileSync } from "node:fs";
 import { startOpenAIServer } from "@advfc/core/testing";
 
@@ -31,4 +32,5 @@ const server = await startOpenAIServer({
 });
 if (process.env.FAKE_VLLM_STARTS) appendFileSync(process.env.FAKE_VLLM_STARTS, `${JSON.stringify({ pid: process.pid, dir, model, port })}\n`);
 process.stdout.write(`fake-vllm-serve: ${dir} as ${model} at ${server.url}\n`);
-process.on("SIGTERM", () => void server.close().then(() => process.exit(0)));
+if (process.env.FAKE_VLLM_IGNORE_SIGTERM === "1") process.on("SIGTERM", () => process.stdout.write("fake-vllm-serve: ignoring SIGTERM\n"));
+else process.on("SIGTERM", () => void server.close().then(() => process.exit(0)));

@@ -284,7 +284,8 @@ describe("advfc run with roles.query.train: verl-ppo (stand-ins for verl and vLL
 // FAKE_VERL_EXIT_AT_STEP / FAKE_VERL_EXIT_IF_DIR and to log every start to FAKE_VERL_INVOCATIONS;
 // fake-model-merger.mjs for the merger; fake-vllm-serve.mjs for `vllm serve`, logging every start
 // to FAKE_VLLM_STARTS). The stand-in trainer always starts a job from step 1 (real verl, with
-// trainer.resume_mode=auto, would continue from the last checkpoint in the same folder).
+// trainer.resume_mode=auto, would continue from the last checkpoint in the same folder). Either
+// way a rerun's metrics.jsonl is its own: the crashed attempt's is kept as metrics.attempt-1.jsonl.
 describe("advfc run --resume with verl-trained roles (stand-ins for verl and vLLM)", () => {
   const fixtures = fileURLToPath(new URL("../../../trainer-bridge/test-fixtures/", import.meta.url));
   const seeds = fileURLToPath(new URL("../../../../examples/seeds/seeds.jsonl", import.meta.url));
@@ -366,8 +367,12 @@ describe("advfc run --resume with verl-trained roles (stand-ins for verl and vLL
       expect(iter1Steps.trim().split("\n").length).toBeGreaterThanOrEqual(1);
       expect(jsonl(verlStarts).map((s) => s.dir)).toEqual([ckpt(0), ckpt(1)]);
       expect(jsonl(vllmStarts).map((s) => s.dir)).toEqual([hf(0)]);
-      // the spawned server was stopped when the failed run ended
+      // the spawned server was stopped when the failed run ended, and its record in the run directory removed
       await expect(fetch(`http://127.0.0.1:${port}/v1/models`)).rejects.toThrow();
+      expect(existsSync(join(out, `serve-${port}.json`))).toBe(false);
+      // the crashed job's metrics: one step
+      const crashedMetrics = readFileSync(iter(1, "verl-fc", "metrics.jsonl"), "utf8");
+      expect(jsonl(iter(1, "verl-fc", "metrics.jsonl")).map((r) => r.step)).toEqual([1]);
       const iter0Files = ["fc-state.json", "train.json", "eval.json", "rollouts.jsonl", "bad-cases.jsonl", "steps.jsonl", join("verl-fc", "metrics.jsonl"), join("verl-fc", "hf", "global_step_3", "config.json"), join("verl-fc", "checkpoints", "latest_checkpointed_iteration.txt")].map((f) => iter(0, f));
       const before = fingerprint(iter0Files);
 
@@ -376,8 +381,15 @@ describe("advfc run --resume with verl-trained roles (stand-ins for verl and vLL
       delete process.env.FAKE_VERL_EXIT_IF_DIR;
       process.env.FAKE_VLLM_LOG = requestsAfter;
       const b = io();
+      // While the restored server answers iteration 1's evaluation, it is recorded in the run
+      // directory (so that a resume after a hard kill of advfc could stop it).
+      let recorded: any;
+      b.io.stderr.on("data", () => {
+        if (recorded === undefined && b.out.stderr.includes("iteration 1: evaluating fc:")) recorded = existsSync(join(out, `serve-${port}.json`)) ? json(join(out, `serve-${port}.json`)) : null;
+      });
       expect(await runRun(["--resume", out], b.io, {})).toBe(0);
       expect(b.out.stderr).toMatch(/resume: iteration 1 has \d+ committed steps/);
+      expect(recorded).toMatchObject({ format: "advfc-serve/1", pid: jsonl(vllmStarts)[1].pid, port, modelDir: hf(0), advfc: { pid: process.pid } });
       expect(b.out.stderr).not.toContain("no saved FC state to restore");
       // Iteration 0's model was not trained again: one verl job for iteration 0 in all, and its
       // files (fc-state, train/eval records, metrics, checkpoint marker, the merged folder) are untouched.
@@ -396,6 +408,11 @@ describe("advfc run --resume with verl-trained roles (stand-ins for verl and vLL
       expect(readFileSync(iter(1, "steps.jsonl"), "utf8")).toBe(iter1Steps);
       const train1 = json(iter(1, "train.json"));
       expect(train1).toMatchObject({ trainer: "verl-ppo", fcState: true, summary: { exitCode: 0, modelDir: hf(1), checkpoints: { latest: 3 } } });
+      // Its step count is the finished job's three, not 1 + 3: the crashed job's metrics were
+      // moved aside before the rerun (and kept).
+      expect(train1.summary.steps).toBe(3);
+      expect(jsonl(iter(1, "verl-fc", "metrics.jsonl")).map((r) => r.step)).toEqual([1, 2, 3]);
+      expect(readFileSync(iter(1, "verl-fc", "metrics.attempt-1.jsonl"), "utf8")).toBe(crashedMetrics);
       expect(train1.badCases).toBe(jsonl(iter(1, "bad-cases.jsonl")).length);
       expect(json(iter(1, "fc-state.json")).modelDir).toBe(hf(1));
       // The run's own records agree: one resume, finished, both iterations trained.
@@ -409,6 +426,7 @@ describe("advfc run --resume with verl-trained roles (stand-ins for verl and vLL
       expect(md.out.stdout).toMatch(/^\| 1 +\| /m);
       // the restored / new server was stopped on exit
       await expect(fetch(`http://127.0.0.1:${port}/v1/models`)).rejects.toThrow();
+      expect(existsSync(join(out, `serve-${port}.json`))).toBe(false);
     } finally {
       FAKE_ENV.forEach((k) => delete process.env[k]);
       await base.close();
@@ -487,6 +505,8 @@ describe("advfc run --resume with verl-trained roles (stand-ins for verl and vLL
       expect(existsSync(iter(0, "query-phase.json"))).toBe(false);
       expect(existsSync(iter(0, "train.json"))).toBe(false);
       expect(starts(out).map((s) => s.dir)).toEqual([qckpt(0)]);
+      const crashedMetrics = readFileSync(iter(0, "query-train", "metrics.jsonl"), "utf8");
+      expect(jsonl(iter(0, "query-train", "metrics.jsonl")).map((r) => r.step)).toEqual([1, 2]);
       delete process.env.FAKE_VERL_EXIT_AT_STEP;
       delete process.env.FAKE_VERL_EXIT_IF_DIR;
 
@@ -522,6 +542,13 @@ describe("advfc run --resume with verl-trained roles (stand-ins for verl and vLL
       expect(rollouts0.length).toBe(steps0.reduce((n, s) => n + s.rollouts, 0));
       expect(json(iter(0, "query-phase.json"))).toMatchObject({ steps: 3, rollouts: rollouts0.length, badCases: bad0.length });
       expect(json(iter(0, "train.json")).query.trainer).toBe("verl-ppo");
+      // verl's step count is the rerun's alone (its metrics.jsonl, from step 1; few or no lines, as
+      // early stop fires on the rerun's first batch); the crashed job's two steps were moved aside
+      // to metrics.attempt-1.jsonl before the rerun, not counted again.
+      const rerunSteps = jsonl(iter(0, "query-train", "metrics.jsonl")).map((r) => r.step);
+      expect(rerunSteps).toEqual(rerunSteps.map((_, i) => i + 1));
+      expect(json(iter(0, "query-phase.json")).summary.verlSteps).toBe(rerunSteps.length);
+      expect(readFileSync(iter(0, "query-train", "metrics.attempt-1.jsonl"), "utf8")).toBe(crashedMetrics);
       // Iteration 1's query PPO started from the query model iteration 0's rerun exported.
       expect(starts(out)[2].model).toBe(json(iter(0, "query-phase.json")).summary.modelDir);
       expect(existsSync(iter(1, "query-phase.json"))).toBe(true);

@@ -41,6 +41,15 @@ export function openAIModelFor(role: OpenAIRoleConfig): OpenAIChatModel {
   });
 }
 
+/** What the trainer factories get: the seeds, the config's folder and, in `advfc run`, the run directory and a warning line printer. */
+export interface TrainerFactoryContext {
+  seeds: readonly Sample[];
+  allSeeds: readonly Sample[];
+  baseDir: string;
+  runDir?: string;
+  onWarning?: (message: string) => void;
+}
+
 /**
  * Builds an FC trainer that lives outside core (the verl trainers of @advfc/trainer-bridge, which
  * the CLI injects: core does not depend on that package). `restoreFc` rebuilds its trained FC
@@ -48,7 +57,7 @@ export function openAIModelFor(role: OpenAIRoleConfig): OpenAIChatModel {
  */
 export type FcTrainerFactory = (
   config: RunConfig,
-  context: { seeds: readonly Sample[]; allSeeds: readonly Sample[]; baseDir: string },
+  context: TrainerFactoryContext,
 ) => { trainer: FcTrainer; restoreFc?: (state: unknown, iteration: number) => FcRole | Promise<FcRole>; close?(): Promise<void> };
 
 /**
@@ -57,7 +66,7 @@ export type FcTrainerFactory = (
  */
 export type QueryPhaseFactory = (
   config: RunConfig,
-  context: { seeds: readonly Sample[]; allSeeds: readonly Sample[]; baseDir: string },
+  context: TrainerFactoryContext,
 ) => { queryPhase: QueryPhase; close?(): Promise<void> };
 
 /** What {@link createBackends} takes beyond the config. */
@@ -73,7 +82,7 @@ export interface BackendExtras {
  * seeds (πF,0 is a model that knows the seeds; `fit_on_seeds: false` starts it empty).
  * @throws {AdvfcError} for a trainer the FC backend cannot use.
  */
-export const createBackends = (config: RunConfig, context: { seeds: readonly Sample[]; allSeeds: readonly Sample[]; baseDir?: string }, extras: BackendExtras = {}): RunBackends => {
+export const createBackends = (config: RunConfig, context: Omit<TrainerFactoryContext, "baseDir"> & { baseDir?: string }, extras: BackendExtras = {}): RunBackends => {
   const models: OpenAIChatModel[] = [];
   const model = (r: OpenAIRoleConfig) => {
     const m = openAIModelFor(r);
@@ -114,7 +123,7 @@ export const createBackends = (config: RunConfig, context: { seeds: readonly Sam
     default: {
       const factory = extras.trainers?.[config.trainer.type];
       if (factory === undefined) throw new AdvfcError(`trainer.type: "${config.trainer.type}" needs the verl trainers of @advfc/trainer-bridge (advfc run injects them); use "baseline" or "none" without it`);
-      external = factory(config, { seeds: context.seeds, allSeeds: context.allSeeds, baseDir: context.baseDir ?? "." });
+      external = factory(config, { ...context, baseDir: context.baseDir ?? "." });
       trainer = external.trainer;
     }
   }
@@ -123,7 +132,7 @@ export const createBackends = (config: RunConfig, context: { seeds: readonly Sam
   if (queryTrain !== "none") {
     const factory = extras.queryTrainers?.[queryTrain];
     if (factory === undefined) throw new AdvfcError(`roles.query.train: "${queryTrain}" needs the verl query trainer of @advfc/trainer-bridge (advfc run injects it); use "none" without it`);
-    queryTrainer = factory(config, { seeds: context.seeds, allSeeds: context.allSeeds, baseDir: context.baseDir ?? "." });
+    queryTrainer = factory(config, { ...context, baseDir: context.baseDir ?? "." });
   }
   const restoreExternal = external?.restoreFc;
   return {

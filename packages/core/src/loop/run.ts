@@ -39,8 +39,12 @@ export interface RunBackends {
  * Builds the roles. `seeds` are the training seeds (what πF starts from); `allSeeds` every sample
  * of the seed files, held-out split included (the baseline judge's stage-1 caller is fitted on
  * all of them: the judge is never evaluated, and the paper's judge is a model that knows them).
+ * `runDir` is the run directory (a spawned model server is recorded there); `onWarning` prints a line.
  */
-export type BackendFactory = (config: RunConfig, context: { seeds: readonly Sample[]; allSeeds: readonly Sample[]; baseDir: string }) => RunBackends | Promise<RunBackends>;
+export type BackendFactory = (
+  config: RunConfig,
+  context: { seeds: readonly Sample[]; allSeeds: readonly Sample[]; baseDir: string; runDir: string; onWarning?: (message: string) => void },
+) => RunBackends | Promise<RunBackends>;
 
 /** The manifest of a run directory. */
 export interface RunManifest {
@@ -226,7 +230,7 @@ export async function startRun(options: StartRunOptions): Promise<StartRunResult
       }
     }
     embedder = await createEmbedder(config.embedder);
-    backends = await options.backends(config, { seeds: seeds.train, allSeeds: seeds.all, baseDir });
+    backends = await options.backends(config, { seeds: seeds.train, allSeeds: seeds.all, baseDir, runDir: dir, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
     const roles = backends.roles;
     if (manifest === undefined) {
       manifest = {

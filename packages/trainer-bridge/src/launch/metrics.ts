@@ -3,7 +3,8 @@
  * `$VERL_FILE_LOGGER_PATH`: `{"step": N, "data": {"critic/score/mean": …, …}}` (steps from 1).
  * {@link MetricsFollower} tails that file while it grows, tolerating a torn last line.
  */
-import { closeSync, existsSync, openSync, readSync, fstatSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, fstatSync, readdirSync, renameSync, statSync } from "node:fs";
+import { basename, dirname, extname, join } from "node:path";
 
 /** One line of verl's file logger. */
 export interface VerlMetricsRecord {
@@ -54,4 +55,34 @@ export class MetricsFollower {
       closeSync(fd);
     }
   }
+}
+
+/**
+ * Move an earlier attempt's metrics file aside before a job is (re)launched with the same
+ * `$VERL_FILE_LOGGER_PATH` (verl's file logger appends): `metrics.jsonl` becomes
+ * `metrics.attempt-<N>.jsonl`, N one more than the highest already there, so the new attempt's
+ * steps are counted alone and nothing is lost. An absent or empty file is left as it is.
+ * @returns the new path, or undefined when nothing was moved
+ */
+export function setAsideMetrics(file: string): string | undefined {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return undefined;
+  }
+  if (size === 0) return undefined;
+  const dir = dirname(file);
+  const ext = extname(file);
+  const stem = basename(file, ext);
+  const prefix = `${stem}.attempt-`;
+  let last = 0;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix) || !name.endsWith(ext)) continue;
+    const n = name.slice(prefix.length, name.length - ext.length);
+    if (/^\d+$/.test(n)) last = Math.max(last, Number(n));
+  }
+  const to = join(dir, `${prefix}${last + 1}${ext}`);
+  renameSync(file, to);
+  return to;
 }

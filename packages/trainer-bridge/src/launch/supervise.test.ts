@@ -83,6 +83,40 @@ describe("superviseTraining early stop", () => {
   });
 });
 
+describe("superviseTraining on a rerun (the stand-in crashes a job with FAKE_VERL_EXIT_AT_STEP)", () => {
+  it("moves the earlier attempt's metrics aside (numbered) so the rerun counts only its own steps", async () => {
+    const dir = join(tmp, "rerun");
+    const metricsFile = join(dir, "metrics.jsonl");
+    const attempt = (env: NodeJS.ProcessEnv) =>
+      superviseTraining({
+        command: [process.execPath, FAKE, ...minimalArgs(dir)],
+        env: { ...process.env, VERL_FILE_LOGGER_PATH: metricsFile, FAKE_VERL_REWARDS: "0.1,0.2,0.3,0.4", FAKE_VERL_PACE_MS: "5", ...env },
+        metricsFile,
+        pollMs: 10,
+      });
+    const steps = (file: string) => readFileSync(file, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { step: number }).step);
+    // 1. The job dies after its second step.
+    const a = await attempt({ FAKE_VERL_EXIT_AT_STEP: "2" });
+    expect(a.exitCode).toBe(1);
+    expect(a.steps.map((s) => s.step)).toEqual([1, 2]);
+    expect(a.metricsSetAside).toBeUndefined();
+    const crashed = readFileSync(metricsFile, "utf8");
+    // 2. The rerun (verl's file logger appends to the same path): only its own four steps count.
+    const b = await attempt({});
+    expect(b.exitCode).toBe(0);
+    expect(b.steps.map((s) => s.step)).toEqual([1, 2, 3, 4]);
+    expect(b.metricsSetAside).toBe(join(dir, "metrics.attempt-1.jsonl"));
+    expect(readFileSync(b.metricsSetAside!, "utf8")).toBe(crashed);
+    expect(steps(metricsFile)).toEqual([1, 2, 3, 4]);
+    // 3. Another launch: the finished attempt's file gets the next number; nothing is overwritten.
+    const c = await attempt({ FAKE_VERL_EXIT_AT_STEP: "1" });
+    expect(c.steps.map((s) => s.step)).toEqual([1]);
+    expect(c.metricsSetAside).toBe(join(dir, "metrics.attempt-2.jsonl"));
+    expect(steps(join(dir, "metrics.attempt-1.jsonl"))).toEqual([1, 2]);
+    expect(steps(join(dir, "metrics.attempt-2.jsonl"))).toEqual([1, 2, 3, 4]);
+  });
+});
+
 describe("runTrainingPlan on a prepared plan", () => {
   it("runs the planned trainer with its overrides and env, stops it early, and records the checkpoints and export commands", async () => {
     const out = join(tmp, "plan-run");

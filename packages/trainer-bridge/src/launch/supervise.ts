@@ -2,13 +2,14 @@
  * Runs a verl job and watches it from outside (verl has no early-stop hook): tails the file
  * logger, feeds each step's mean reward to core's {@link EarlyStopController}, and when it
  * fires stops the job — `ray job stop <id>` for a Ray job, else SIGTERM to the local process
- * group, then SIGKILL after a grace period.
+ * group, then SIGKILL after a grace period. A metrics file an earlier attempt left (a rerun after a
+ * crash) is first moved aside to `metrics.attempt-<N>.jsonl`, so only this attempt's steps count.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { EarlyStopController, type EarlyStopDecision, type EarlyStopOptions } from "@advfc/core";
-import { MEAN_REWARD_METRIC, MetricsFollower, type VerlMetricsRecord } from "./metrics.js";
+import { MEAN_REWARD_METRIC, MetricsFollower, setAsideMetrics, type VerlMetricsRecord } from "./metrics.js";
 
 /** Options of {@link superviseTraining}. */
 export interface SuperviseOptions {
@@ -45,6 +46,8 @@ export interface SuperviseResult {
   earlyStop?: { verlStep: number; decision: EarlyStopDecision };
   /** The job was stopped by advfc (early stop or abort), and how. */
   stoppedBy?: "SIGTERM" | "SIGKILL" | "command";
+  /** An earlier attempt's metrics file was moved here before the launch (a rerun: see {@link setAsideMetrics}). */
+  metricsSetAside?: string;
 }
 
 function isAlive(child: ChildProcess): boolean {
@@ -69,10 +72,12 @@ export async function superviseTraining(o: SuperviseOptions): Promise<SuperviseR
   const [exe, ...args] = o.command;
   if (exe === undefined) throw new Error("Expected a trainer command but received an empty argv");
   mkdirSync(dirname(o.metricsFile), { recursive: true });
+  // A rerun (after a crash) would append to the earlier attempt's lines and count them as its own.
+  const setAside = setAsideMetrics(o.metricsFile);
   const follower = new MetricsFollower(o.metricsFile);
   const controller = o.earlyStop ? new EarlyStopController(o.earlyStop) : undefined;
   const steps: VerlMetricsRecord[] = [];
-  const result: Partial<SuperviseResult> = {};
+  const result: Partial<SuperviseResult> = setAside !== undefined ? { metricsSetAside: setAside } : {};
   const child = spawn(exe, args, { env: o.env ?? process.env, cwd: o.cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
   child.stdout?.on("data", (c: Buffer) => o.onOutput?.(c.toString()));
   child.stderr?.on("data", (c: Buffer) => o.onOutput?.(c.toString()));

@@ -52,6 +52,10 @@ export interface VerlFcTrainerOptions {
   env?: NodeJS.ProcessEnv;
   /** Metrics / server poll interval, ms. @default 1000 */
   pollMs?: number;
+  /** The run directory: a spawned model server is recorded there, so a later advfc can stop it if this one is killed hard. */
+  runDir?: string;
+  /** Prints a warning line (a model server an earlier advfc left running was stopped). */
+  onWarning?: (message: string) => void;
 }
 
 function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv, logFile: string, signal?: AbortSignal): Promise<number | null> {
@@ -78,7 +82,12 @@ export class VerlFcTrainer implements FcTrainer {
     const fc = o.config.roles.fc;
     if (fc.backend !== "openai") throw new RunConfigError([`roles.fc.backend: Expected "openai" (trainer.type "${o.type}" trains and serves a model) but received "${fc.backend}"`]);
     this.fcConfig = fc;
-    this.server = new ModelServer(o.section, { ...(fc.api_key_env !== undefined && process.env[fc.api_key_env] ? { apiKey: process.env[fc.api_key_env]! } : {}), ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}) });
+    this.server = new ModelServer(o.section, {
+      ...(fc.api_key_env !== undefined && process.env[fc.api_key_env] ? { apiKey: process.env[fc.api_key_env]! } : {}),
+      ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
+      ...(o.runDir !== undefined ? { recordDir: o.runDir } : {}),
+      ...(o.onWarning ? { onWarning: o.onWarning } : {}),
+    });
   }
 
   /** The FC role on a served model. */
@@ -188,7 +197,15 @@ export function verlTrainerFactories(options: VerlTrainerFactoryOptions = {}): R
       const r = safeParseVerlSection((config.trainer as Record<string, unknown>).verl);
       const issues = r.ok ? checkServeSettings(r.section) : r.issues.map((i) => `trainer.verl.${i}`);
       if (issues.length > 0) throw new RunConfigError(issues);
-      const trainer = new VerlFcTrainer({ type, config, baseDir: context.baseDir, section: (r as { section: VerlSection }).section, ...options });
+      const trainer = new VerlFcTrainer({
+        type,
+        config,
+        baseDir: context.baseDir,
+        section: (r as { section: VerlSection }).section,
+        ...(context.runDir !== undefined ? { runDir: context.runDir } : {}),
+        ...(context.onWarning ? { onWarning: context.onWarning } : {}),
+        ...options,
+      });
       return { trainer, restoreFc: (state) => trainer.restore(state), close: () => trainer.close() };
     };
   return { "verl-ppo": make("verl-ppo"), "verl-sft": make("verl-sft"), "verl-lora": make("verl-lora") };

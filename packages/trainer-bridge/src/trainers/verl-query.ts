@@ -46,6 +46,10 @@ export interface VerlQueryTrainerOptions {
   env?: NodeJS.ProcessEnv;
   /** Metrics / server poll interval, ms. @default 1000 */
   pollMs?: number;
+  /** The run directory: a spawned model server is recorded there, so a later advfc can stop it if this one is killed hard. */
+  runDir?: string;
+  /** Prints a warning line (a model server an earlier advfc left running was stopped). */
+  onWarning?: (message: string) => void;
 }
 
 /** The serving settings of the trained query model: the query role's endpoint (external) or a spawned server. */
@@ -78,7 +82,12 @@ export class VerlQueryTrainer {
     const q = o.config.roles.query;
     if (q.backend !== "openai") throw new RunConfigError([`roles.query.backend: Expected "openai" (roles.query.train "verl-ppo" trains and serves a model) but received "${q.backend}"`]);
     this.queryConfig = q;
-    this.server = new ModelServer(querySection(o.section, q), { ...(q.api_key_env !== undefined && process.env[q.api_key_env] ? { apiKey: process.env[q.api_key_env]! } : {}), ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}) });
+    this.server = new ModelServer(querySection(o.section, q), {
+      ...(q.api_key_env !== undefined && process.env[q.api_key_env] ? { apiKey: process.env[q.api_key_env]! } : {}),
+      ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
+      ...(o.runDir !== undefined ? { recordDir: o.runDir } : {}),
+      ...(o.onWarning ? { onWarning: o.onWarning } : {}),
+    });
   }
 
   /** One iteration's query phase (core's `QueryPhase`). */
@@ -207,7 +216,14 @@ export function verlQueryTrainerFactories(options: VerlQueryTrainerFactoryOption
       if (q.backend === "openai" && (r.section.query_serve ?? "external") === "external" && !/^https?:\/\/.+\/v1\/?$/.test(q.base_urls[0] ?? "")) {
         throw new RunConfigError([`roles.query.base_urls[0]: Expected an http(s) URL ending in /v1 (the trained query model is served there: trainer.verl.query_serve external) but received ${JSON.stringify(q.base_urls[0])}`]);
       }
-      const trainer = new VerlQueryTrainer({ config, baseDir: context.baseDir, section: r.section, ...options });
+      const trainer = new VerlQueryTrainer({
+        config,
+        baseDir: context.baseDir,
+        section: r.section,
+        ...(context.runDir !== undefined ? { runDir: context.runDir } : {}),
+        ...(context.onWarning ? { onWarning: context.onWarning } : {}),
+        ...options,
+      });
       return { queryPhase: (ctx) => trainer.run(ctx), close: () => trainer.close() };
     },
   };
