@@ -179,6 +179,15 @@ describe("advfc run with a verl-ppo FC trainer (stand-ins for verl and vLLM)", (
     const d = io();
     expect(await runRun(["--config", baselineFc, "--out", join(tmp, "bad-4")], d.io, {})).toBe(1);
     expect(d.out.stderr).toContain('roles.fc.backend: Expected "openai"');
+    // the trained FC and query models both spawned on one port
+    const clash = join(tmp, "verl-port-clash.json");
+    writeConfig(clash, "http://127.0.0.1:9/v1", { type: "verl-ppo", verl: { serve: "spawn", serve_port: 8001, query_serve: "spawn" } });
+    const cc = JSON.parse(readFileSync(clash, "utf8"));
+    cc.roles.query = { backend: "openai", base_urls: ["http://127.0.0.1:9/v1"], model: "q", train: "verl-ppo" };
+    writeFileSync(clash, JSON.stringify(cc));
+    const e = io();
+    expect(await runRun(["--config", clash, "--out", join(tmp, "bad-5")], e.io, {})).toBe(1);
+    expect(e.out.stderr).toContain("trainer.verl.query_serve_port: Expected a port other than trainer.verl.serve_port (8001");
   });
 });
 
@@ -263,6 +272,8 @@ describe("advfc run with roles.query.train: verl-ppo (stand-ins for verl and vLL
       expect(JSON.parse(readFileSync(join(iter, "eval.json"), "utf8")).badCases.before.n).toBe(bad.length);
       expect(r.out.stderr).toContain("stopping verl");
       expect(r.out.stderr).toContain("the trained query model answers at");
+      // external serving: the command to restart the user's server with is printed
+      expect(r.out.stderr).toContain(`serve the trained model at ${query.url} (restart your server with it): vllm serve ${join(iter, "query-train", "hf")}`);
       // the loop never sampled the query model itself
       expect(query.requests.length).toBe(0);
       const md = io();

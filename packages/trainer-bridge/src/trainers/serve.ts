@@ -184,18 +184,18 @@ export class ModelServer {
   }
 
   /** Serve `modelDir` and resolve once it answers. */
-  async serve(modelDir: string, o: { logFile?: string; signal?: AbortSignal } = {}): Promise<ServedModel> {
+  async serve(modelDir: string, o: { logFile?: string; signal?: AbortSignal; log?: (message: string) => void } = {}): Promise<ServedModel> {
     const s = this.section;
     const mode = serveMode(s);
     if (mode === undefined) throw new AdvfcError(checkServeSettings(s).join("\n"));
     const name = s.served_model_name ?? modelDir;
     const nameArgs = s.served_model_name !== undefined ? ["--served-model-name", s.served_model_name] : [];
     const timeoutMs = s.serve_timeout_s * 1000;
-    const log = this.options.log ?? (() => {});
+    const log = o.log ?? this.options.log ?? (() => {});
     if (mode === "external") {
       const baseUrl = s.serve_base_url!;
       const command = ["vllm", "serve", modelDir, "--enable-auto-tool-choice", "--tool-call-parser", "hermes", ...nameArgs];
-      log(`serve the trained FC model at ${baseUrl} (restart your server with it): ${command.map(shellQuote).join(" ")}`);
+      log(`serve the trained model at ${baseUrl} (restart your server with it): ${command.map(shellQuote).join(" ")}`);
       log(`waiting up to ${s.serve_timeout_s} s for ${baseUrl}/models to list ${JSON.stringify(name)} …`);
       await this.poll(baseUrl, name, modelDir, timeoutMs, undefined, o.signal);
       return { baseUrl, model: name, modelDir, mode, command };

@@ -140,7 +140,7 @@ export class VerlFcTrainer implements FcTrainer {
       progress(`iteration ${iteration}: exporting step ${r.checkpoints.latest}: ${r.exportCommand.map(shellQuote).join(" ")}`);
       const code = await runCommand(r.exportCommand, { ...process.env, ...this.o.env }, logFile, signal);
       if (code !== 0 || !existsSync(target)) throw new AdvfcError(`iteration ${iteration}: the model merger ${code !== 0 ? `exited with code ${String(code)}` : `did not create ${target}`}; see ${logFile}`);
-      const served = await this.server.serve(target, { logFile: join(outDir, "serve.log"), ...(signal ? { signal } : {}) });
+      const served = await this.server.serve(target, { logFile: join(outDir, "serve.log"), log: progress, ...(signal ? { signal } : {}) });
       progress(`iteration ${iteration}: the trained FC model answers at ${served.baseUrl} as ${JSON.stringify(served.model)}`);
       return {
         fc: this.roleFor(served),
@@ -169,7 +169,8 @@ export class VerlFcTrainer implements FcTrainer {
   async restore(state: unknown): Promise<FcRole> {
     const s = state as Partial<VerlFcState> | null;
     if (s?.format !== "advfc-verl-fc/1" || typeof s.modelDir !== "string") throw new AdvfcError("the saved FC state is not a verl-trained model's");
-    return this.roleFor(await this.server.serve(s.modelDir));
+    // external mode: the command to restart the user's server with is an action item, so a warning line
+    return this.roleFor(await this.server.serve(s.modelDir, this.o.onWarning ? { log: this.o.onWarning } : {}));
   }
 
   /** Stops a spawned model server and closes the clients. */

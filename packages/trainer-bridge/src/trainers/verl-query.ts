@@ -33,7 +33,7 @@ import { runTrainingPlan } from "../launch/run.js";
 import { safeParseVerlSection, type VerlSection } from "../launch/verl-section.js";
 import { QueryScorer } from "../reward-server/scorer.js";
 import { RewardServer } from "../reward-server/server.js";
-import { ModelServer } from "./serve.js";
+import { ModelServer, serveMode } from "./serve.js";
 
 /** Options of {@link VerlQueryTrainer}. */
 export interface VerlQueryTrainerOptions {
@@ -151,7 +151,7 @@ export class VerlQueryTrainer {
       progress(`iteration ${iteration}: exporting query-model step ${r.checkpoints.latest}: ${r.exportCommand.map(shellQuote).join(" ")}`);
       const code = await runCommand(r.exportCommand, { ...process.env, ...this.o.env }, logFile, signal);
       if (code !== 0 || !existsSync(target)) throw new AdvfcError(`iteration ${iteration}: the model merger ${code !== 0 ? `exited with code ${String(code)}` : `did not create ${target}`}; see ${logFile}`);
-      const served = await this.server.serve(target, { logFile: join(outDir, "serve.log"), ...(signal ? { signal } : {}) });
+      const served = await this.server.serve(target, { logFile: join(outDir, "serve.log"), ...(progress ? { log: progress } : {}), ...(signal ? { signal } : {}) });
       progress(`iteration ${iteration}: the trained query model answers at ${served.baseUrl} as ${JSON.stringify(served.model)}`);
       const model = openAIModelFor({ ...this.queryConfig, base_urls: [served.baseUrl], model: served.model });
       this.closers.push(() => model.close());
@@ -215,6 +215,13 @@ export function verlQueryTrainerFactories(options: VerlQueryTrainerFactoryOption
       const q = config.roles.query;
       if (q.backend === "openai" && (r.section.query_serve ?? "external") === "external" && !/^https?:\/\/.+\/v1\/?$/.test(q.base_urls[0] ?? "")) {
         throw new RunConfigError([`roles.query.base_urls[0]: Expected an http(s) URL ending in /v1 (the trained query model is served there: trainer.verl.query_serve external) but received ${JSON.stringify(q.base_urls[0])}`]);
+      }
+      // Both models spawned on one port: the second `vllm serve` could never start.
+      const fcSpawns = config.trainer.type.startsWith("verl-") && serveMode(r.section) === "spawn";
+      if (r.section.query_serve === "spawn" && fcSpawns && (r.section.query_serve_port ?? 8001) === r.section.serve_port) {
+        throw new RunConfigError([
+          `trainer.verl.query_serve_port: Expected a port other than trainer.verl.serve_port (${r.section.serve_port}: the trained FC model is served there) for the spawned query-model server but received ${r.section.query_serve_port ?? 8001}`,
+        ]);
       }
       const trainer = new VerlQueryTrainer({
         config,
