@@ -10,6 +10,7 @@ export * from "./launch/supervise.js";
 export * from "./launch/verl-section.js";
 export * from "./launch/plan.js";
 export * from "./launch/run.js";
+export * from "./trainers/common.js";
 export * from "./trainers/serve.js";
 export * from "./trainers/verl-fc.js";
 export * from "./trainers/verl-query.js";

@@ -7,15 +7,15 @@
  * an OpenAI FC role pointed at it. Injected into core's `createBackends` by the CLI, so core
  * does not depend on this package.
  */
-import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { AdvfcError, OpenAIFcRole, openAIModelFor, RunConfigError, type FcRole, type FcTrainer, type FcTrainerFactory, type OpenAIRoleConfig, type RunConfig, type TrainRequest, type TrainResult } from "@advfc/core";
+import { AdvfcError, OpenAIFcRole, openAIModelFor, RunConfigError, type FcRole, type FcTrainer, type FcTrainerFactory, type OpenAIRoleConfig, type TrainRequest, type TrainResult } from "@advfc/core";
 import { prepareTraining, shellQuote } from "../launch/plan.js";
 import { runTrainingPlan } from "../launch/run.js";
 import { safeParseVerlSection, type VerlSection } from "../launch/verl-section.js";
 import { FcScorer } from "../reward-server/scorer.js";
 import { RewardServer } from "../reward-server/server.js";
+import { modelServerFor, runCommand, type VerlTrainerFactoryOptions, type VerlTrainerOptions } from "./common.js";
 import { checkServeSettings, ModelServer, type ServedModel } from "./serve.js";
 
 export type VerlFcTrainerType = "verl-ppo" | "verl-sft" | "verl-lora";
@@ -41,33 +41,8 @@ export class ServedFcRole extends OpenAIFcRole {
 }
 
 /** Options of {@link VerlFcTrainer}. */
-export interface VerlFcTrainerOptions {
+export interface VerlFcTrainerOptions extends VerlTrainerOptions {
   type: VerlFcTrainerType;
-  config: RunConfig;
-  /** Relative paths of the config resolve from here. */
-  baseDir: string;
-  /** The validated `trainer.verl` section. */
-  section: VerlSection;
-  /** Extra environment for verl and the merger. */
-  env?: NodeJS.ProcessEnv;
-  /** Metrics / server poll interval, ms. @default 1000 */
-  pollMs?: number;
-  /** The run directory: a spawned model server is recorded there, so a later advfc can stop it if this one is killed hard. */
-  runDir?: string;
-  /** Prints a warning line (a model server an earlier advfc left running was stopped). */
-  onWarning?: (message: string) => void;
-}
-
-function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv, logFile: string, signal?: AbortSignal): Promise<number | null> {
-  const [exe, ...args] = argv;
-  return new Promise((resolve, reject) => {
-    const child = spawn(exe!, args, { env, stdio: ["ignore", "pipe", "pipe"], ...(signal ? { signal } : {}) });
-    const log = (c: Buffer) => appendFileSync(logFile, c);
-    child.stdout.on("data", log);
-    child.stderr.on("data", log);
-    child.once("error", (e) => reject(new AdvfcError(`cannot run ${exe}: ${e.message}`)));
-    child.once("exit", (code) => resolve(code));
-  });
 }
 
 /** `trainer.type: verl-ppo | verl-sft | verl-lora` of `advfc run`. */
@@ -82,12 +57,7 @@ export class VerlFcTrainer implements FcTrainer {
     const fc = o.config.roles.fc;
     if (fc.backend !== "openai") throw new RunConfigError([`roles.fc.backend: Expected "openai" (trainer.type "${o.type}" trains and serves a model) but received "${fc.backend}"`]);
     this.fcConfig = fc;
-    this.server = new ModelServer(o.section, {
-      ...(fc.api_key_env !== undefined && process.env[fc.api_key_env] ? { apiKey: process.env[fc.api_key_env]! } : {}),
-      ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
-      ...(o.runDir !== undefined ? { recordDir: o.runDir } : {}),
-      ...(o.onWarning ? { onWarning: o.onWarning } : {}),
-    });
+    this.server = modelServerFor(o.section, fc, o);
   }
 
   /** The FC role on a served model. */
@@ -178,12 +148,6 @@ export class VerlFcTrainer implements FcTrainer {
     await this.server.stop();
     await Promise.all(this.closers.map((c) => c()));
   }
-}
-
-/** Options shared by the factories of {@link verlTrainerFactories}. */
-export interface VerlTrainerFactoryOptions {
-  env?: NodeJS.ProcessEnv;
-  pollMs?: number;
 }
 
 /**

@@ -10,7 +10,6 @@
  * trains πF on the bad cases the reward server committed. Injected into core's
  * `createBackends` by the CLI (`queryTrainers`), so core does not depend on this package.
  */
-import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -26,31 +25,17 @@ import {
   type QueryPhaseContext,
   type QueryPhaseFactory,
   type QueryPhaseResult,
-  type RunConfig,
 } from "@advfc/core";
 import { prepareTraining, shellQuote } from "../launch/plan.js";
 import { runTrainingPlan } from "../launch/run.js";
 import { safeParseVerlSection, type VerlSection } from "../launch/verl-section.js";
 import { QueryScorer } from "../reward-server/scorer.js";
 import { RewardServer } from "../reward-server/server.js";
+import { modelServerFor, runCommand, type VerlTrainerFactoryOptions, type VerlTrainerOptions } from "./common.js";
 import { ModelServer, serveMode } from "./serve.js";
 
 /** Options of {@link VerlQueryTrainer}. */
-export interface VerlQueryTrainerOptions {
-  config: RunConfig;
-  /** Relative paths of the config resolve from here. */
-  baseDir: string;
-  /** The validated `trainer.verl` section. */
-  section: VerlSection;
-  /** Extra environment for verl and the merger. */
-  env?: NodeJS.ProcessEnv;
-  /** Metrics / server poll interval, ms. @default 1000 */
-  pollMs?: number;
-  /** The run directory: a spawned model server is recorded there, so a later advfc can stop it if this one is killed hard. */
-  runDir?: string;
-  /** Prints a warning line (a model server an earlier advfc left running was stopped). */
-  onWarning?: (message: string) => void;
-}
+export type VerlQueryTrainerOptions = VerlTrainerOptions;
 
 /** The serving settings of the trained query model: the query role's endpoint (external) or a spawned server. */
 export function querySection(section: VerlSection, query: OpenAIRoleConfig): VerlSection {
@@ -58,18 +43,6 @@ export function querySection(section: VerlSection, query: OpenAIRoleConfig): Ver
   return mode === "external"
     ? { ...section, serve: "external", serve_base_url: query.base_urls[0]!, served_model_name: query.model }
     : { ...section, serve: "spawn", serve_base_url: undefined, serve_port: section.query_serve_port ?? 8001, served_model_name: query.model };
-}
-
-function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv, logFile: string, signal?: AbortSignal): Promise<number | null> {
-  const [exe, ...args] = argv;
-  return new Promise((resolve, reject) => {
-    const child = spawn(exe!, args, { env, stdio: ["ignore", "pipe", "pipe"], ...(signal ? { signal } : {}) });
-    const log = (c: Buffer) => appendFileSync(logFile, c);
-    child.stdout.on("data", log);
-    child.stderr.on("data", log);
-    child.once("error", (e) => reject(new AdvfcError(`cannot run ${exe}: ${e.message}`)));
-    child.once("exit", (code) => resolve(code));
-  });
 }
 
 /** `roles.query.train: verl-ppo` of `advfc run`. */
@@ -82,12 +55,7 @@ export class VerlQueryTrainer {
     const q = o.config.roles.query;
     if (q.backend !== "openai") throw new RunConfigError([`roles.query.backend: Expected "openai" (roles.query.train "verl-ppo" trains and serves a model) but received "${q.backend}"`]);
     this.queryConfig = q;
-    this.server = new ModelServer(querySection(o.section, q), {
-      ...(q.api_key_env !== undefined && process.env[q.api_key_env] ? { apiKey: process.env[q.api_key_env]! } : {}),
-      ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
-      ...(o.runDir !== undefined ? { recordDir: o.runDir } : {}),
-      ...(o.onWarning ? { onWarning: o.onWarning } : {}),
-    });
+    this.server = modelServerFor(querySection(o.section, q), q, o);
   }
 
   /** One iteration's query phase (core's `QueryPhase`). */
@@ -197,10 +165,7 @@ export class VerlQueryTrainer {
 }
 
 /** Options of {@link verlQueryTrainerFactories}. */
-export interface VerlQueryTrainerFactoryOptions {
-  env?: NodeJS.ProcessEnv;
-  pollMs?: number;
-}
+export type VerlQueryTrainerFactoryOptions = VerlTrainerFactoryOptions;
 
 /**
  * The query-model trainer as core's backend factory takes it:
