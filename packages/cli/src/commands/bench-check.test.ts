@@ -1,20 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { findBfclDir } from "../data.js";
 import { runBench } from "./bench.js";
+import { runWithIo } from "../test-support/io.js";
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await runBench(["check", ...args], { stdin: Readable.from([]), stdout, stderr });
-  return { code, out, err };
+function run(args: string[]) {
+  return runWithIo(runBench, ["check", ...args]);
 }
 
 // A stand-in for tools/bfcl-diff/rate.py: BFCL's own code cannot be committed, so this script

@@ -1,18 +1,10 @@
-import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runBench } from "./bench.js";
 import { runBenchClient, type ClientBenchRow } from "./bench-client.js";
+import { runWithIo } from "../test-support/io.js";
 
-async function run(args: string[], via: "client" | "bench" = "client"): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const io = { stdin: Readable.from([]), stdout, stderr };
-  const code = via === "client" ? await runBenchClient(args, io) : await runBench(["client", ...args], io);
-  return { code, out, err };
+function run(args: string[], via: "client" | "bench" = "client") {
+  return via === "client" ? runWithIo(runBenchClient, args) : runWithIo(runBench, ["client", ...args]);
 }
 
 describe("advfc bench client", () => {

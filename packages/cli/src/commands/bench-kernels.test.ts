@@ -3,16 +3,10 @@ import { info } from "@advfc/native-embed";
 import { describe, expect, it } from "vitest";
 import { runBench } from "./bench.js";
 import { runBenchKernels, type KernelBenchRow, type KernelBenchTarget } from "./bench-kernels.js";
+import { runWithIo } from "../test-support/io.js";
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await runBenchKernels(args, { stdin: Readable.from([]), stdout, stderr });
-  return { code, out, err };
+function run(args: string[]) {
+  return runWithIo(runBenchKernels, args);
 }
 
 const OPS = ["normalizeRows", "meanPairwiseCosineDistance", "rowDiversity", "cosineSimilarityMatrix", "nearDuplicates", "topK"];

@@ -2,10 +2,10 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCheck } from "./check.js";
+import { runWithIo } from "../test-support/io.js";
 
 const bin = fileURLToPath(new URL("../../dist/bin.js", import.meta.url));
 
@@ -22,15 +22,8 @@ function line(id: string, output: unknown, mode = "prompt", category = "simple_p
   return JSON.stringify({ id, category, functions: FN, possible_answer: category.includes("relevance") ? null : GT, model_output: output, mode, ...extra });
 }
 
-async function run(args: string[], stdin = ""): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await runCheck(args, { stdin: Readable.from([stdin]), stdout, stderr });
-  return { code, out, err };
+function run(args: string[], stdin = "") {
+  return runWithIo(runCheck, args, { stdin });
 }
 
 const tmpDirs: string[] = [];

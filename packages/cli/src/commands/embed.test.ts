@@ -2,11 +2,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HashEmbedder, OnnxEmbedder } from "@advfc/native-embed";
 import { writeTinyBertModel } from "@advfc/native-embed/testing";
 import { runEmbed } from "./embed.js";
+import { runWithIo } from "../test-support/io.js";
 
 const dir = mkdtempSync(join(tmpdir(), "advfc-embed-cli-"));
 const savedEnv = { ...process.env };
@@ -20,16 +20,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(args: string[], stdin = "", tty = false): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  if (tty) Object.assign(stderr, { isTTY: true });
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await runEmbed(args, { stdin: Readable.from([stdin]), stdout, stderr });
-  return { code, out, err };
+function run(args: string[], stdin = "", tty = false) {
+  return runWithIo(runEmbed, args, { stdin, tty });
 }
 
 function file(name: string, content: string): string {

@@ -1,7 +1,6 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { categoryLanguage, type Category, enumerateChoices, paramTypesFromDocs, renderCalls, type PyValue } from "@advfc/core";
 import { bfclDataDir, type RecordedRequest, type ScriptedReply, startOpenAIServer, type OpenAIServer } from "@advfc/core/testing";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -10,6 +9,7 @@ import { FUNCTIONS_PLACEHOLDER, languageAdjustedFunctions, promptModeMessages } 
 import { formatResultLine, readResults, ResultsFile } from "../eval/results.js";
 import { toApiTools } from "../eval/tools.js";
 import { runEval } from "./eval.js";
+import { runWithIo } from "../test-support/io.js";
 
 const DATA = join(bfclDataDir(), "v4");
 
@@ -27,15 +27,8 @@ afterAll(() => {
   for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await runEval(args, { stdin: new PassThrough(), stdout, stderr });
-  return { code, out, err };
+function run(args: string[]) {
+  return runWithIo(runEval, args);
 }
 
 // ---- the scripted model: right answers for some entries, wrong for the others ----
