@@ -137,6 +137,13 @@ function isRecordedServer(r: ServeRecord): boolean {
   return argv.slice(0, head).some((a) => a === exe || basename(a) === basename(exe));
 }
 
+/** The recorded process has not finished exiting: alive (not a zombie) and, where recorded, started at the recorded time. */
+function stillRunning(r: ServeRecord): boolean {
+  if (!onLinux) return isAlive(r.pid);
+  const st = procStat(r.pid);
+  return st !== undefined && st.state !== "Z" && st.state !== "X" && (r.startTicks === undefined || st.startTicks === r.startTicks);
+}
+
 function readRecord(file: string): ServeRecord | undefined {
   try {
     const r = JSON.parse(readFileSync(file, "utf8")) as Partial<ServeRecord>;
@@ -315,16 +322,18 @@ export class ModelServer {
         }
       }
     };
+    // Once signalled, wait for the process itself to be gone: an exiting process loses its command
+    // line (so it no longer matches the record) before it closes its sockets and becomes a zombie.
     const wait = async (ms: number) => {
       const t0 = Date.now();
-      while (isRecordedServer(r) && Date.now() - t0 < ms) await sleep(50);
+      while (stillRunning(r) && Date.now() - t0 < ms) await sleep(50);
     };
     signal("SIGTERM");
     await wait(this.options.stopGraceMs ?? 15_000);
     // Checked again right before: a pid freed meanwhile may be another process's.
     if (isRecordedServer(r)) signal("SIGKILL");
     await wait(5_000);
-    if (isRecordedServer(r)) return `${what} is still running after SIGTERM and SIGKILL (${file}); not starting another on its port`;
+    if (stillRunning(r)) return `${what} is still running after SIGTERM and SIGKILL (${file}); not starting another on its port`;
     rmSync(file, { force: true });
     this.warn(`stopped ${what}, which an earlier advfc left running`);
     return undefined;
